@@ -1,0 +1,186 @@
+"""Cleaning stage: turn extracted text (PDF, Word, web, markdown) into plain, regular lines.
+
+Two steps, both pure:
+
+* :func:`normalise` fixes characters and markup (apostrophes, non-breaking spaces and hyphens,
+  markdown emphasis, footnote markers glued to words, stray spaces) and keeps every line;
+* :func:`clean` also drops page furniture (running headers, job numbers, page numbers, URL
+  lines), footnote blocks, and rejoins words hyphenated across a line break.
+
+Paragraph joining is left to :mod:`tracker.segment`, which knows where paragraphs start.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from tracker.rulebook import CleaningRules
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "´": "'", "`": "'"})
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\t": " "})
+_HYPHENS = str.maketrans({"\u2011": "-", "\u2010": "-"})
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff]")
+_SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_ESCAPED_STAR = "\ue000"
+
+_FOOTNOTE_LINE_START = re.compile(
+    rf"^\s*(?:[{_SUPERSCRIPT_DIGITS}]+|<sup>[^<]*</sup>|\\\*+|\[\^\w+\]:)"
+)
+_SEPARATOR = re.compile(r"^\s*(?:_{5,}|-{5,})\s*$")
+_FOOTNOTE_ENTRY = re.compile(r"^\s*(?:\d{1,3}|\*{1,4}|[a-z])(?:\s+\S|\s*$)")
+_ENTRY_COMPLETE = re.compile(r"[.)\]]\s*$")
+_SYMBOL_LINE = re.compile(r"^[A-Z]{1,4}(?:/[A-Z0-9.()\-]+){2,}(?:\*)?$")
+
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*", re.M)
+_MD_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,})\s*$", re.M)
+_MD_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+_MD_STRONG = re.compile(r"\*\*([^*\n]+?)\*\*|__([^_\n]+?)__")
+_MD_EMPHASIS = re.compile(r"(?<![\w*])\*([^*\n]+?)\*(?![\w*])|(?<![\w_])_([^_\n]+?)_(?![\w_])")
+_MD_SUPERSCRIPT = re.compile(r"(\w)\^(\w{1,4})\^?")
+_MD_FOOTNOTE_REF = re.compile(r"\[\^\w+\]")
+_HTML_SUP = re.compile(r"<sup>\s*[\d*]+\s*</sup>")
+_HTML_TAG = re.compile(r"</?(?:sup|sub|em|strong|b|i|span|br)\b[^>]*>")
+_MD_LINE_BREAK = re.compile(r"(?<=\S) {2,}$", re.M)
+
+_GLUED_FOOTNOTE = re.compile(r"(?<=[a-zà-ÿœ)»”\"',;])(?<!\d,)(\d{1,2})(?=[\s,.;:)]|$)", re.M)
+_SPACE_BEFORE_APOSTROPHE = re.compile(
+    r"\b([lLdDjJnNsScCmMtT]|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu|[Qq]uoiqu) +'(?=\w)"
+)
+_SPACE_AFTER_APOSTROPHE = re.compile(r"\b([lLdDjJnNsScCmMtT]|[Qq]u)' +(?=\w)")
+_SPACE_BEFORE_HYPHEN = re.compile(r"(?<=\w) +-(?=\w)")
+_SPACE_AFTER_HYPHEN = re.compile(r"(?<=\w)- +(?=(?:ci|là|même|t-il|t-elle)\b)")
+_MULTI_SPACE = re.compile(r" {2,}")
+_LINE_END_HYPHEN = re.compile(r"(?<!\s)(\w+)-$")
+_GLUED_ORDINAL = re.compile(
+    r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+    r"(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)\b",
+    re.I,
+)
+
+
+def normalise(text: str) -> str:
+    """Normalise characters, markup and glued footnote digits; keep the line structure."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", text).translate(_SPACES).translate(_APOSTROPHES)
+    text = text.translate(_HYPHENS)
+    text = re.sub("\u00ad\n\\s*", "", text).replace("\u00ad", "")
+    lines = [line for line in text.split("\n") if not _FOOTNOTE_LINE_START.match(line)]
+    text = _strip_markup("\n".join(lines))
+    text = re.sub(f"[{_SUPERSCRIPT_DIGITS}]+", "", text)
+    text = _GLUED_FOOTNOTE.sub("", text)
+    text = _GLUED_ORDINAL.sub(r"\1-\2", text)
+    text = _SPACE_BEFORE_APOSTROPHE.sub(r"\1'", text)
+    text = _SPACE_AFTER_APOSTROPHE.sub(r"\1'", text)
+    text = _SPACE_BEFORE_HYPHEN.sub("-", text)
+    text = _SPACE_AFTER_HYPHEN.sub("-", text)
+    return "\n".join(_MULTI_SPACE.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def _strip_markup(text: str) -> str:
+    """Remove markdown and inline HTML markup, keeping the words."""
+    text = text.replace("\\*", _ESCAPED_STAR)
+    text = _HTML_SUP.sub("", text)
+    text = _MD_FOOTNOTE_REF.sub("", text)
+    text = _HTML_TAG.sub("", text)
+    text = _MD_HEADING.sub("", text)
+    text = _MD_RULE.sub("", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_STRONG.sub(lambda m: m.group(1) or m.group(2), text)
+    text = _MD_EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
+    text = _MD_SUPERSCRIPT.sub(r"\1\2", text)
+    text = _MD_LINE_BREAK.sub("", text)
+    text = re.sub(r"\\([\[\]()#_.\-!>`])", r"\1", text)
+    return text.replace(_ESCAPED_STAR, "*")
+
+
+def clean(text: str, rules: CleaningRules) -> str:
+    """Return the text with furniture and footnotes removed and line-end hyphens resolved."""
+    lines = normalise(text).split("\n")
+    lines = _drop_furniture(lines, rules)
+    lines = _drop_footnote_blocks(lines)
+    return "\n".join(_join_hyphenated(lines, rules))
+
+
+def _drop_furniture(lines: list[str], rules: CleaningRules) -> list[str]:
+    """Drop page furniture and the running-header lines that sit next to it."""
+    furniture = [rules.is_furniture(line) or bool(_SYMBOL_LINE.match(line)) for line in lines]
+    counts = Counter(line for line in lines if line)
+    changed = True
+    while changed:
+        changed = False
+        for i, line in enumerate(lines):
+            if furniture[i] or not line or counts[line] < 2:
+                continue
+            if _touches_furniture(i, lines, furniture):
+                furniture[i] = changed = True
+    return [line for line, drop in zip(lines, furniture, strict=True) if not drop]
+
+
+def _touches_furniture(i: int, lines: list[str], furniture: list[bool]) -> bool:
+    """Whether the nearest non-blank line above or below ``i`` is furniture."""
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(lines) and not lines[j]:
+            j += step
+        if 0 <= j < len(lines) and furniture[j]:
+            return True
+    return False
+
+
+def _drop_footnote_blocks(lines: list[str]) -> list[str]:
+    """Drop each footnote block: a separator rule and the numbered notes under it."""
+    kept: list[str] = []
+    i = 0
+    while i < len(lines):
+        if not _SEPARATOR.match(lines[i]):
+            kept.append(lines[i])
+            i += 1
+            continue
+        i = _skip_footnotes(lines, i + 1)
+    return kept
+
+
+def _skip_footnotes(lines: list[str], i: int) -> int:
+    """Return the index of the first line after the footnotes that start at ``i``."""
+    open_entry = False
+    while i < len(lines):
+        line = lines[i]
+        if not line:
+            i += 1
+            continue
+        if _FOOTNOTE_ENTRY.match(line):
+            open_entry = not _ENTRY_COMPLETE.search(line)
+        elif open_entry:
+            open_entry = not _ENTRY_COMPLETE.search(line)
+        else:
+            break
+        i += 1
+    return i
+
+
+def _join_hyphenated(lines: list[str], rules: CleaningRules) -> list[str]:
+    """Merge each line ending in a hyphen with the next non-blank line.
+
+    The hyphen is kept for real compounds (see :meth:`CleaningRules.keeps_hyphen`) and
+    removed where it only split a word at the margin.
+    """
+    vocabulary = set(re.findall(r"\w+(?:-\w+)*", "\n".join(lines).lower()))
+    lines = list(lines)
+    merged: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        match = _LINE_END_HYPHEN.search(line)
+        j = i + 1
+        while match and j < len(lines) and not lines[j]:
+            j += 1
+        if match and j < len(lines):
+            first = re.match(r"\w+", lines[j])
+            keep = first is None or rules.keeps_hyphen(match.group(1), first.group(0), vocabulary)
+            lines[j] = line[:-1] + ("-" if keep else "") + lines[j]
+            i = j
+            continue
+        merged.append(line)
+        i += 1
+    return merged

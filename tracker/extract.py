@@ -1,0 +1,527 @@
+"""Extraction stage: find the time-bound mandates in a segmented resolution.
+
+An operative paragraph is cut into clauses at its operative verbs (« Prie », « et les
+invite », "Decides"). In each clause that can create a mandate, the timing rules find what ties
+it to a time (a session, a year, a date, an observance day), the kind rules say what it asks
+for, the actor rules who must act, and the body mentions who receives it. Everything comes from
+the language's rule files; this module only applies them. Preambular paragraphs are never read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from tracker.model import Document, Kind, Mandate, Paragraph, Recurrence
+from tracker.numbers import parse_cardinal, parse_ordinal
+from tracker.rulebook import Bodies, KindRule, LanguageRules, TimingRule, VerbRule
+
+_ANCHORS = {"session", "sessions", "next_session", "session_year", "year", "date", "observance"}
+_LEAD = r"(?:^\s*|[,;:]\s+(?:et\s+|and\s+)?|\s+(?:et|and)\s+)"
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A stretch of a paragraph governed by one operative verb."""
+
+    rule: VerbRule
+    verb: str
+    start: int
+    verb_end: int
+    end: int
+    pronoun: str | None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One match of a timing rule in a paragraph."""
+
+    rule: TimingRule
+    match: re.Match[str]
+
+    @property
+    def start(self) -> int:
+        """Where the match starts in the paragraph."""
+        return self.match.start()
+
+    @property
+    def end(self) -> int:
+        """Where the match ends in the paragraph."""
+        return self.match.end()
+
+    def group(self, name: str) -> str | None:
+        """A named group of the match, or None."""
+        return self.match.groupdict().get(name)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What extraction needs to know about the document and the language."""
+
+    document: Document
+    rules: LanguageRules
+    bodies: Bodies
+
+    @property
+    def body(self) -> str | None:
+        """The adopting body's code."""
+        return self.document.meta.adopting_body
+
+
+def extract(document: Document, rules: LanguageRules, bodies: Bodies) -> list[Mandate]:
+    """Return every time-bound mandate of the document's operative paragraphs, in order."""
+    context = Context(document, rules, bodies)
+    found: list[Mandate] = []
+    candidates: list[tuple[Mandate, Clause, Paragraph]] = []
+    clauses_by_paragraph: dict[str, list[tuple[Mandate, Clause]]] = {}
+    for paragraph in document.operative:
+        dated, undated = _paragraph_mandates(paragraph, context)
+        found.extend(mandate for mandate, _ in dated)
+        clauses_by_paragraph[paragraph.number or ""] = dated
+        candidates.extend((mandate, clause, paragraph) for mandate, clause in undated)
+    found.extend(_linked_candidates(candidates, clauses_by_paragraph, document, context))
+    return _numbered(found, document)
+
+
+def _numbered(mandates: list[Mandate], document: Document) -> list[Mandate]:
+    """Order by paragraph and position and number occurrences within each paragraph."""
+    order = {p.number: i for i, p in enumerate(document.operative)}
+    mandates.sort(key=lambda m: (order.get(m.paragraph, 0), m.quote_start))
+    counts: dict[str, int] = {}
+    numbered = []
+    for mandate in mandates:
+        counts[mandate.paragraph] = counts.get(mandate.paragraph, 0) + 1
+        numbered.append(replace(mandate, occurrence=counts[mandate.paragraph]))
+    return numbered
+
+
+def _paragraph_mandates(
+    paragraph: Paragraph, context: Context
+) -> tuple[list[tuple[Mandate, Clause]], list[tuple[Mandate, Clause]]]:
+    """Mandates with a time, and undated candidates, of one operative paragraph."""
+    text = paragraph.text
+    hits = _timing_hits(text, context.rules)
+    dated: list[tuple[Mandate, Clause]] = []
+    undated: list[tuple[Mandate, Clause]] = []
+    previous_actor: str | None = None
+    for clause in split_clauses(text, context.rules):
+        actor = _actor(clause, text, context, previous_actor)
+        previous_actor = actor
+        if not clause.rule.creates:
+            continue
+        mine = [h for h in hits if clause.start <= h.start < clause.end]
+        made = list(_clause_mandates(clause, mine, actor, paragraph, context))
+        if made:
+            dated.extend((m, clause) for m in made)
+        else:
+            candidate = _undated_candidate(clause, actor, paragraph, context)
+            if candidate:
+                undated.append((candidate, clause))
+    return dated, undated
+
+
+def split_clauses(text: str, rules: LanguageRules) -> list[Clause]:
+    """Cut a paragraph at its operative verbs; text before the first verb is ignored."""
+    found: list[tuple[int, int, int, VerbRule, re.Match[str]]] = []
+    for rule in rules.verbs:
+        pattern = rules.compile(rf"{_LEAD}(?P<verb>{rule.pattern})\b")
+        for match in pattern.finditer(text):
+            start = match.start("verb")
+            if start > 0 and not text[start].islower():
+                continue
+            found.append((start, -(match.end() - start), len(found), rule, match))
+    found.sort(key=lambda item: item[:3])
+    clauses: list[Clause] = []
+    last_end = -1
+    for start, _, _, rule, match in found:
+        if start < last_end:
+            continue
+        last_end = match.end()
+        pronoun = match.groupdict().get("pronoun")
+        clauses.append(Clause(rule, match.group("verb"), start, match.end(), len(text), pronoun))
+    return [
+        replace(c, end=clauses[i + 1].start if i + 1 < len(clauses) else len(text))
+        for i, c in enumerate(clauses)
+    ]
+
+
+def _timing_hits(text: str, rules: LanguageRules) -> list[Hit]:
+    """All timing matches, overlaps resolved (earliest, then longest), ignores removed."""
+    hits = [Hit(rule, m) for rule in rules.timing for m in rules.compile(rule.pattern).finditer(text)]
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    kept: list[Hit] = []
+    for hit in hits:
+        if hit.rule.yields != "recurrence" and any(_overlap(hit, k) for k in kept if k.rule.yields != "recurrence"):
+            continue
+        if hit.rule.yields == "recurrence" and any(_overlap(hit, k) for k in kept if k.rule.yields == "recurrence"):
+            continue
+        kept.append(hit)
+    ignored = [h for h in kept if h.rule.yields == "ignore"]
+    return [h for h in kept if h.rule.yields != "ignore" and not any(_overlap(h, i) for i in ignored)]
+
+
+def _overlap(a: Hit, b: Hit) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _clause_mandates(
+    clause: Clause, hits: list[Hit], actor: str, paragraph: Paragraph, context: Context
+) -> Iterator[Mandate]:
+    """The mandates one clause creates from its timing hits."""
+    body_text = paragraph.text[clause.verb_end : clause.end]
+    kind_match = _kind(body_text, context.rules)
+    has_cue = kind_match is not None or _has_cue(body_text, context.rules)
+    recurrences = [h for h in hits if h.rule.yields == "recurrence"]
+    starts = [h for h in hits if h.rule.yields == "start"]
+    anchors = [h for h in hits if h.rule.yields in _ANCHORS or _start_session(h)]
+    anchors = [h for h in anchors if has_cue or not h.rule.needs_cue]
+    if not anchors and recurrences and kind_match is not None:
+        anchors = [recurrences[0]]
+    for anchor in anchors:
+        for mandate in _anchor_mandates(anchor, clause, actor, paragraph, context, kind_match):
+            mandate = _with_recurrence(mandate, anchor, recurrences, starts, context)
+            if not _is_past(mandate, context):
+                yield _with_quote(mandate, paragraph, [anchor, *recurrences, *starts])
+
+
+def _start_session(hit: Hit) -> bool:
+    return hit.rule.yields == "start" and hit.rule.unit == "session"
+
+
+def _anchor_mandates(
+    anchor: Hit,
+    clause: Clause,
+    actor: str,
+    paragraph: Paragraph,
+    context: Context,
+    kind_match: tuple[Kind, KindRule] | None,
+) -> Iterator[Mandate]:
+    """One mandate per deliverable the anchor names (several for « ses 85e et 90e sessions »)."""
+    lexicon = context.rules.lexicon
+    kind = kind_match[0] if kind_match else Kind.OTHER
+    yields = anchor.rule.yields
+    target = _target_body(clause, anchor, paragraph.text, context)
+    base = _mandate(clause, actor, kind, target, anchor, paragraph, context, kind_match)
+    if yields == "observance":
+        yield _observance(base, anchor, paragraph.text, context)
+    elif yields == "sessions":
+        ordinal = context.rules.compile("{ORD}")
+        for match in ordinal.finditer(anchor.match.group(0)):
+            yield replace(base, session=parse_ordinal(match.group(0), lexicon))
+    elif yields in ("session", "start"):
+        yield replace(base, session=parse_ordinal(anchor.group("ord") or "", lexicon))
+    elif yields == "next_session":
+        session = context.document.meta.session
+        same = target == context.body
+        yield replace(base, session=session + 1 if session and same else None)
+    elif yields in ("session_year", "year"):
+        yield replace(base, year=int(anchor.group("year") or 0) or None)
+    elif yields == "date":
+        date = _date(anchor, context)
+        if date:
+            yield replace(base, date=date, year=date.year)
+    elif yields == "recurrence":
+        yield base
+
+
+def _mandate(
+    clause: Clause,
+    actor: str,
+    kind: Kind,
+    target: str | None,
+    anchor: Hit,
+    paragraph: Paragraph,
+    context: Context,
+    kind_match: tuple[Kind, KindRule] | None,
+) -> Mandate:
+    meta = context.document.meta
+    part = {"partie principale": "main", "main part": "main", "reprise": "resumed"}.get(
+        (anchor.group("part") or "").lower()
+    )
+    confidence = min(clause.rule.confidence, anchor.rule.confidence) - (0 if kind_match else 0.1)
+    kind_rule = kind_match[1].id if kind_match else "default"
+    return Mandate(
+        source=context.document.source,
+        symbol=meta.symbol,
+        lang=meta.lang,
+        adopting_body=meta.adopting_body,
+        paragraph=paragraph.number or "",
+        occurrence=0,
+        verb=clause.verb,
+        actor=actor,
+        kind=kind,
+        target_body=target,
+        session=None,
+        year=None,
+        date=None,
+        recurrence=None,
+        quote=anchor.match.group(0),
+        quote_start=anchor.start,
+        quote_end=anchor.end,
+        rule=anchor.rule.id,
+        confidence=round(confidence, 2),
+        reason=f"{clause.rule.id} '{clause.verb}' + {anchor.rule.id} + {kind_rule}",
+        title=meta.title or "",
+        part=part,
+    )
+
+
+def _observance(base: Mandate, anchor: Hit, text: str, context: Context) -> Mandate:
+    """An observance: a yearly day (with its month and day) or a single year."""
+    celebrants = context.rules.compile(context.rules.celebrants).search(text)
+    actor = _canonical_actors(celebrants.group("who"), context) if celebrants else context.body
+    month_name = anchor.group("month")
+    common = {"kind": Kind.OBSERVANCE, "target_body": None, "actor": actor or base.actor}
+    if month_name:
+        day = _day(anchor.group("day") or "", context)
+        month = context.rules.lexicon.months[month_name.lower()]
+        recurrence = Recurrence(every=1, unit="year", month=month, day=day)
+        start = anchor.match.start("day")
+        return replace(base, recurrence=recurrence, quote_start=start, **common)  # type: ignore[arg-type]
+    return replace(base, year=int(anchor.group("year") or 0) or None, **common)  # type: ignore[arg-type]
+
+
+def _with_recurrence(
+    mandate: Mandate, anchor: Hit, recurrences: list[Hit], starts: list[Hit], context: Context
+) -> Mandate:
+    """Attach « tous les quatre ans … à compter de … » to the mandate."""
+    start_year = next((int(h.group("year") or 0) for h in starts if h.rule.unit == "year"), None)
+    if mandate.kind == Kind.OBSERVANCE:
+        if mandate.recurrence is None:
+            return mandate
+        every = _every(recurrences[0], context) if recurrences else 1
+        return replace(mandate, recurrence=replace(mandate.recurrence, every=every, start=start_year))
+    if not recurrences:
+        return mandate
+    every = _every(recurrences[0], context)
+    unit = recurrences[0].rule.unit or "year"
+    if mandate.session is not None or (mandate.year is None and start_year is None):
+        body = context.bodies.get(mandate.target_body or "")
+        per_year = body.sessions_per_year if body else 1
+        sessions = every * per_year if unit == "year" else every
+        return replace(
+            mandate, recurrence=Recurrence(every=sessions, unit="session", start=mandate.session)
+        )
+    start = mandate.year or start_year
+    return replace(mandate, year=start, recurrence=Recurrence(every=every, unit="year", start=start))
+
+
+def _every(hit: Hit, context: Context) -> int:
+    if hit.rule.every:
+        return hit.rule.every
+    number = hit.group("n") or hit.group("n2")
+    if number is None:
+        return 1
+    return parse_cardinal(number, context.rules.lexicon) or 1
+
+
+def _is_past(mandate: Mandate, context: Context) -> bool:
+    """A year, date or own session before the document's own time is history, not a mandate."""
+    meta = context.document.meta
+    if mandate.recurrence is not None and mandate.kind == Kind.OBSERVANCE:
+        return False
+    if mandate.year is not None and meta.year is not None and mandate.year < meta.year:
+        return True
+    same_body = mandate.target_body == meta.adopting_body
+    if mandate.session is not None and meta.session is not None and same_body:
+        return mandate.session < meta.session
+    return False
+
+
+def _with_quote(mandate: Mandate, paragraph: Paragraph, hits: list[Hit]) -> Mandate:
+    """Quote the words stating the deadline: the anchor and its recurrence and start."""
+    start = mandate.quote_start
+    end = max(h.end for h in hits)
+    start = min([start, *(h.start for h in hits[1:])])
+    return replace(mandate, quote=paragraph.text[start:end], quote_start=start, quote_end=end)
+
+
+def _date(anchor: Hit, context: Context) -> dt.date | None:
+    lexicon = context.rules.lexicon
+    try:
+        return dt.date(
+            int(anchor.group("year") or 0),
+            lexicon.months[(anchor.group("month") or "").lower()],
+            _day(anchor.group("day") or "", context),
+        )
+    except (ValueError, KeyError):
+        return None
+
+
+def _day(text: str, context: Context) -> int:
+    words = context.rules.lexicon.day_words
+    return words.get(text.lower()) or int(re.sub(r"\D", "", text) or 0)
+
+
+def _kind(text: str, rules: LanguageRules) -> tuple[Kind, KindRule] | None:
+    """The kind whose words come first in the clause (rule order breaks ties)."""
+    best: tuple[int, int, KindRule] | None = None
+    for order, rule in enumerate(rules.kinds):
+        match = rules.compile(rule.pattern).search(text)
+        if match and (best is None or (match.start(), order) < best[:2]):
+            best = (match.start(), order, rule)
+    return (Kind(best[2].kind), best[2]) if best else None
+
+
+def _has_cue(text: str, rules: LanguageRules) -> bool:
+    return any(rules.compile(cue).search(text) for cue in rules.cues)
+
+
+def _actor(clause: Clause, text: str, context: Context, previous: str | None) -> str:
+    """Who must act in a clause: its object, the adopting body, or a passive agent."""
+    body = context.body or "unspecified"
+    if clause.rule.actor == "self":
+        return body
+    span = text[clause.verb_end : clause.end]
+    if clause.rule.actor == "agent":
+        agent = context.rules.compile(context.rules.agent).search(span)
+        return _canonical_actors(agent.group("agent"), context) if agent else body
+    if clause.pronoun and previous:
+        return previous
+    end = context.rules.compile(context.rules.object_end).search(span)
+    obj = span[: end.start()] if end else span.split(",")[0]
+    return _canonical_actors(obj, context) or previous or body
+
+
+def _canonical_actors(text: str, context: Context) -> str:
+    """Canonical names of the actors named in ``text``, joined by commas."""
+    found: list[tuple[int, int, str]] = []
+    for rule in context.rules.actors:
+        for match in context.rules.compile(rule.pattern).finditer(text):
+            name = rule.actor.format(**{k: v.strip() for k, v in match.groupdict().items() if v})
+            found.append((match.start(), -(match.end() - match.start()), name))
+    found.sort()
+    names: list[str] = []
+    last_end = -1
+    for start, negative_length, name in found:
+        if start >= last_end and name not in names:
+            names.append(name)
+        last_end = max(last_end, start - negative_length)
+    if names:
+        return ", ".join(names)
+    return re.sub(r"^(?:(?:le|la|les|l'|au|aux|à|the|to)\s*)+", "", text.strip(" ,;"), flags=re.I)[:80]
+
+
+def _target_body(clause: Clause, anchor: Hit, text: str, context: Context) -> str | None:
+    """The body that receives the deliverable."""
+    rules = context.rules
+    before = text[clause.verb_end : anchor.start]
+    candidates: list[tuple[int, str | None]] = []
+    for mention in rules.bodies:
+        for match in rules.compile(mention.pattern).finditer(before):
+            candidates.append((match.end(), _mention_body(mention.body, mention.self_if_council, context)))
+    for match in rules.compile(rules.self_pronouns).finditer(before):
+        candidates.append((match.end(), context.body))
+    candidates = [c for c in candidates if c[1]]
+    if candidates:
+        return max(candidates, key=lambda c: c[0])[1]
+    if rules.compile(rules.self_pronouns).search(anchor.match.group(0)):
+        return context.body
+    trailing = _trailing_body(text[anchor.end : anchor.end + 80], context)
+    if trailing:
+        return trailing
+    if clause.rule.actor == "self" and anchor.rule.yields != "observance":
+        return context.body
+    return None
+
+
+def _trailing_body(after: str, context: Context) -> str | None:
+    """« … session de l'Assemblée générale »: a body named right after the anchor."""
+    for mention in context.rules.bodies:
+        pattern = context.rules.compile(rf"^\s*(?:de|du|des|of)\s+(?:the\s+)?(?:{mention.pattern})")
+        if pattern.search(after):
+            return _mention_body(mention.body, mention.self_if_council, context)
+    return None
+
+
+def _mention_body(body: str, self_if_council: bool, context: Context) -> str | None:
+    if body != "self":
+        return body
+    adopting = context.bodies.get(context.body or "")
+    if adopting is None:
+        return None
+    if self_if_council and not adopting.council:
+        return None
+    return adopting.code
+
+
+def _undated_candidate(
+    clause: Clause, actor: str, paragraph: Paragraph, context: Context
+) -> Mandate | None:
+    """A consultation or meeting with no date: kept only if a dated report builds on it."""
+    text = paragraph.text
+    span = text[clause.verb_end : clause.end]
+    kind_match = _kind(span, context.rules)
+    if kind_match is None or kind_match[0] not in (Kind.CONSULTATION, Kind.MEETING):
+        return None
+    cue = next(
+        (m for c in context.rules.cues if (m := context.rules.compile(c).search(span))), None
+    )
+    kind_word = context.rules.compile(kind_match[1].pattern).search(span)
+    if cue is None or kind_word is None or cue.start() > kind_word.start():
+        return None
+    start, end = clause.verb_end + cue.start(), clause.verb_end + kind_word.end()
+    meta = context.document.meta
+    return Mandate(
+        source=context.document.source,
+        symbol=meta.symbol,
+        lang=meta.lang,
+        adopting_body=meta.adopting_body,
+        paragraph=paragraph.number or "",
+        occurrence=0,
+        verb=clause.verb,
+        actor=actor,
+        kind=kind_match[0],
+        target_body=context.body,
+        session=None,
+        year=None,
+        date=None,
+        recurrence=None,
+        quote=text[start:end],
+        quote_start=start,
+        quote_end=end,
+        rule=kind_match[1].id,
+        confidence=round(clause.rule.confidence * 0.7, 2),
+        reason=f"{clause.rule.id} '{clause.verb}' + {kind_match[1].id}, no date in the text",
+        title=meta.title or "",
+    )
+
+
+def _linked_candidates(
+    candidates: list[tuple[Mandate, Clause, Paragraph]],
+    dated: dict[str, list[tuple[Mandate, Clause]]],
+    document: Document,
+    context: Context,
+) -> Iterator[Mandate]:
+    """Keep undated events that a later dated report of the same resolution builds on."""
+    order = [p.number for p in document.operative]
+    for candidate, _, paragraph in candidates:
+        later = order[order.index(paragraph.number) + 1 :] if paragraph.number in order else []
+        for number in later:
+            report = _feeding_report(candidate, dated.get(number or "", []), document, context)
+            if report:
+                yield replace(
+                    candidate,
+                    precedes=report.paragraph,
+                    reason=f"{candidate.reason}; feeds the report of paragraph {report.paragraph}",
+                )
+                break
+
+
+def _feeding_report(
+    candidate: Mandate,
+    dated: list[tuple[Mandate, Clause]],
+    document: Document,
+    context: Context,
+) -> Mandate | None:
+    for mandate, clause in dated:
+        if mandate.kind != Kind.REPORT:
+            continue
+        paragraph = document.paragraph(mandate.paragraph)
+        clause_text = paragraph.text[clause.start : clause.end] if paragraph else ""
+        for link in context.rules.links:
+            if candidate.kind in link.kinds and context.rules.compile(link.pattern).search(clause_text):
+                return mandate
+    return None
