@@ -35,8 +35,13 @@ class Horizon:
 
 
 def document_key(mandate: Mandate) -> str:
-    """The document part of stable identifiers: its symbol, else its file name."""
-    return mandate.symbol or PurePath(mandate.source).name
+    """The document part of stable identifiers: its symbol and language, else its file name."""
+    return key_of(mandate.symbol, mandate.lang, mandate.source)
+
+
+def key_of(symbol: str | None, lang: str, source: str) -> str:
+    """A document's stable key: ``A/RES/68/192@fr``, or the file name when it has no symbol."""
+    return f"{symbol}@{lang}" if symbol else PurePath(source).name
 
 
 def mandate_id(mandate: Mandate) -> str:

@@ -1,0 +1,91 @@
+"""Renderers for the command line: JSON Lines for scripts, rich tables for people."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from tracker.model import Mandate
+from tracker.pipeline import Outcome
+from tracker.query import DeliverableView
+
+
+def json_lines(objects: Iterable[dict[str, Any]]) -> str:
+    """One JSON object per line, keys in a stable order, UTF-8 kept readable."""
+    return "".join(json.dumps(o, ensure_ascii=False, default=_default) + "\n" for o in objects)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def mandates_table(mandates: list[Mandate]) -> Table:
+    """The mandates ``tracker extract`` found."""
+    table = Table(title=f"{len(mandates)} mandates", show_lines=False)
+    for name in ("document", "¶", "kind", "actor", "for", "when", "recurrence", "quote"):
+        table.add_column(name, overflow="fold")
+    for m in mandates:
+        when = m.date.isoformat() if m.date else _session_or_year(m.session, m.year)
+        recurrence = _recurrence(m.recurrence.as_json()) if m.recurrence else ""
+        table.add_row(
+            m.symbol or m.source, m.paragraph, str(m.kind), m.actor, m.target_body or "—",
+            when, recurrence, m.quote,
+        )
+    return table
+
+
+def upcoming_table(views: list[DeliverableView], today: dt.date) -> Table:
+    """The schedule ``tracker upcoming`` prints."""
+    table = Table(title=f"{len(views)} deliverables", show_lines=False)
+    for name in ("date", "due", "days", "basis", "kind", "for", "session", "actor", "document", "status"):
+        table.add_column(name, overflow="fold")
+    for v in views:
+        when = v.date or v.before or v.window_start
+        days = str((when - today).days) if when else ""
+        date_text = v.date.isoformat() if v.date else (
+            f"before {v.before}" if v.before else str(v.year or "?")
+        )
+        table.add_row(
+            date_text, v.due.isoformat() if v.due else "", days, v.basis, v.kind,
+            v.target_body or "—", str(v.session or ""), v.actor,
+            f"{v.symbol or v.source} ¶{v.paragraph}", v.status,
+        )
+    return table
+
+
+def outcomes_table(outcomes: list[Outcome]) -> Table:
+    """The summary ``tracker ingest`` prints."""
+    table = Table(title="ingest summary")
+    for name in ("file", "result", "mandates", "deliverables", "reason"):
+        table.add_column(name, overflow="fold")
+    for o in outcomes:
+        style = "red" if o.failed else ""
+        table.add_row(o.path, o.status, str(o.mandates), str(o.deliverables), o.error or "", style=style)
+    return table
+
+
+def _session_or_year(session: int | None, year: int | None) -> str:
+    if session is not None:
+        return f"session {session}"
+    return str(year) if year is not None else "—"
+
+
+def _recurrence(recurrence: dict[str, Any]) -> str:
+    text = f"every {recurrence['every']} {recurrence['unit']}(s)"
+    if recurrence.get("start"):
+        text += f" from {recurrence['start']}"
+    if recurrence.get("month"):
+        text += f" on {recurrence['day']:02d}/{recurrence['month']:02d}"
+    return text
+
+
+def print_table(table: Table, console: Console | None = None) -> None:
+    """Print a table to standard output."""
+    (console or Console()).print(table)
