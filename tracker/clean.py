@@ -51,7 +51,7 @@ _SPACE_AFTER_APOSTROPHE = re.compile(r"\b([lLdDjJnNsScCmMtT]|[Qq]u)' +(?=\w)")
 _SPACE_BEFORE_HYPHEN = re.compile(r"(?<=\w) +-(?=\w)")
 _SPACE_AFTER_HYPHEN = re.compile(r"(?<=\w)- +(?=(?:ci|là|même|t-il|t-elle)\b)")
 _MULTI_SPACE = re.compile(r" {2,}")
-_LINE_END_HYPHEN = re.compile(r"(?<!\s)(\w+)-$")
+_LINE_END_HYPHEN = re.compile(r"\b(\w+)-$")
 _GLUED_ORDINAL = re.compile(
     r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
     r"(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)\b",

@@ -140,7 +140,10 @@ def split_clauses(text: str, rules: LanguageRules) -> list[Clause]:
             continue
         last_end = match.end()
         pronoun = match.groupdict().get("pronoun")
-        clauses.append(Clause(rule, match.group("verb"), start, match.end(), len(text), pronoun))
+        verb = match.group("verb")
+        if pronoun:
+            verb = verb[len(pronoun) :].lstrip()
+        clauses.append(Clause(rule, verb, start, match.end(), len(text), pronoun))
     return [
         replace(c, end=clauses[i + 1].start if i + 1 < len(clauses) else len(text))
         for i, c in enumerate(clauses)

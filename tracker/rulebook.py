@@ -9,6 +9,7 @@ or figures), ``{NUM}`` (a cardinal in words or figures), ``{MONTH}``, ``{DAY}`` 
 from __future__ import annotations
 
 import functools
+import os
 import re
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -20,7 +21,7 @@ from tracker.errors import DataError
 
 M = TypeVar("M", bound=BaseModel)
 
-RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+RULES_DIR = Path(os.environ.get("TRACKER_RULES_DIR") or Path(__file__).resolve().parent.parent / "rules")
 LANGUAGES = ("fr", "en")
 
 

@@ -1,0 +1,134 @@
+"""Cleaning: the artefacts of PDF, Word, web and markdown extractions, case by case."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.clean import clean, normalise
+from tracker.rulebook import CleaningRules, load_cleaning
+
+
+@pytest.fixture(scope="module")
+def rules() -> CleaningRules:
+    return load_cleaning()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("à sa soixante-\ndouzième session", "à sa soixante-douzième session"),
+        ("à sa quatre-vingt-\nunième session", "à sa quatre-vingt-unième session"),
+        ("la coordi-\nnation des activités", "la coordination des activités"),
+        ("le Haut-\nCommissariat aux droits", "le Haut-Commissariat aux droits"),
+        ("the follow-\nup to the follow-up process", "the follow-up to the follow-up process"),
+        ("la coordi\u00ad\nnation", "la coordination"),
+        ("celle-\nci", "celle-ci"),
+    ],
+    ids=["number-word", "quatre-vingt", "typesetting-break", "capital-compound", "known-compound", "soft-hyphen", "clitic"],
+)
+def test_line_end_hyphens(raw: str, expected: str, rules: CleaningRules) -> None:
+    assert clean(raw, rules) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("soixante\u2011douzième", "soixante-douzième"),
+        ("article\u00a05 et\u202f;", "article 5 et ;"),
+        ("l ’Assemblée et l’Office", "l'Assemblée et l'Office"),
+        ("ceux qui s ’y livraient", "ceux qui s'y livraient"),
+        ("celle -ci les touchait", "celle-ci les touchait"),
+        ("at its seventy -fifth session", "at its seventy-fifth session"),
+        ("at its seventyfourth session", "at its seventy-fourth session"),
+        ("d ’enfants", "d'enfants"),
+        ("pour  la   protection", "pour la protection"),
+    ],
+    ids=["nb-hyphen", "nb-spaces", "apostrophe-space", "clitic-space", "space-before-hyphen", "english-stray-space", "glued-ordinal", "d-apostrophe", "runs-of-spaces"],
+)
+def test_characters_and_stray_spaces(raw: str, expected: str) -> None:
+    assert normalise(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("du rapport du Secrétaire général4 ;", "du rapport du Secrétaire général ;"),
+        ("la Convention organisée⁴ et le Protocole⁵,", "la Convention organisée et le Protocole,"),
+        ("in All Its Aspects,1 and recognizing", "in All Its Aspects, and recognizing"),
+        ("voir A/68/253 et E/CN.15/2018/1.", "voir A/68/253 et E/CN.15/2018/1."),
+        ("la COVID-19 et le G20", "la COVID-19 et le G20"),
+        ("resolution 70/1, 1,000 people", "resolution 70/1, 1,000 people"),
+    ],
+    ids=["digit-glued", "superscript", "after-comma", "symbols-kept", "names-kept", "numbers-kept"],
+)
+def test_footnote_markers(raw: str, expected: str) -> None:
+    assert normalise(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1. *Exhorte* les États", "1. Exhorte les États"),
+        ("**59/... Améliorer la coopération**", "59/... Améliorer la coopération"),
+        ("### Cinquante-neuvième session", "Cinquante-neuvième session"),
+        ("*70^e séance plénière*", "70e séance plénière"),
+        ("¹² [A/HRC/23/48](#).", ""),
+        ("texte\n\\* État non membre du Conseil.\nsuite", "texte\nsuite"),
+        ("<sup>1</sup> Voir la résolution 79/243.", ""),
+        ("la Convention<sup>1</sup> et", "la Convention et"),
+        ("Distr. limitée  \n3 juillet 2025", "Distr. limitée\n3 juillet 2025"),
+    ],
+    ids=["emphasis", "strong", "heading", "md-superscript", "footnote-line", "escaped-star-footnote", "sup-footnote-line", "sup-ref", "md-hard-break"],
+)
+def test_markdown(raw: str, expected: str) -> None:
+    assert normalise(raw) == expected
+
+
+def test_furniture_lines_and_running_headers(rules: CleaningRules) -> None:
+    page = "\n".join([
+        "Recalling further the applicable provisions of Economic and Social Council",
+        "resolution 1996/31 of 25 July 1996,",
+        "",
+        "A/RES/79/186",
+        "Follow-up to the Fourteenth United Nations Congress on Crime",
+        "Prevention and Criminal Justice",
+        "",
+        "24-24146",
+        "2/5",
+        "",
+        "Recalling its resolution 76/181 of 16 December 2021,",
+        "Follow-up to the Fourteenth United Nations Congress on Crime",
+        "Prevention and Criminal Justice",
+        "A/RES/79/186",
+        "3/5",
+        "24-24146 ",
+        "http://undocs.org/fr/A/RES/72/1",
+        "*2424146*",
+        "when formulating legislation",
+    ])
+    assert [line for line in clean(page, rules).split("\n") if line] == [
+        "Recalling further the applicable provisions of Economic and Social Council",
+        "resolution 1996/31 of 25 July 1996,",
+        "Recalling its resolution 76/181 of 16 December 2021,",
+        "when formulating legislation",
+    ]
+
+
+def test_footnote_block_between_pages(rules: CleaningRules) -> None:
+    text = "\n".join([
+        "à l'appui des efforts nationaux dans le cadre de l'action en faveur de la",
+        "_______________",
+        "1 Résolution 217 A (III).",
+        "2 Nations Unies, Recueil des Traités, vol. 1577,",
+        "no 27531.",
+        "3 Ibid., vol. 2171 et 2173, no 27531 ; et résolution 66/138, annexe.",
+        "protection de l'enfance,",
+    ])
+    cleaned = clean(text, rules)
+    assert "Recueil" not in cleaned and "27531" not in cleaned
+    assert cleaned.endswith("en faveur de la\nprotection de l'enfance,")
+
+
+def test_footnote_number_on_its_own_line(rules: CleaningRules) -> None:
+    text = "to continue\n\n__________________\n1\n\n18-17962 (E)\n\nSee A/AC.105/1137.\n\n021118\n\n*1817962*\n\nA/RES/73/6\n\nto shape the governance,"
+    assert [line for line in clean(text, rules).split("\n") if line] == ["to continue", "to shape the governance,"]

@@ -1,0 +1,76 @@
+"""Every rule that carries examples is run on them: the rules are data, the examples their tests."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tracker.analyse import Toolkit, load_toolkit
+from tracker.extract import extract
+from tracker.model import Document, DocumentMeta, Mandate, Paragraph
+from tracker.rulebook import Example, LANGUAGES, RULES_DIR, load_cleaning
+
+
+def _examples() -> list[tuple[str, str, Example]]:
+    toolkit = load_toolkit()
+    cases = []
+    for lang, rules in toolkit.languages.items():
+        for rule in [*rules.verbs, *rules.kinds, *rules.timing]:
+            for i, example in enumerate(rule.examples):
+                cases.append((lang, f"{rule.id}[{i}]", example))
+    return cases
+
+
+def _document(example: Example, lang: str, toolkit: Toolkit) -> Document:
+    match = re.match(r"\s*(\d+)\.\s+(.*)", example.paragraph, re.S)
+    number, text = (match.group(1), match.group(2)) if match else ("1", example.paragraph)
+    year = example.year
+    if year is None and example.session is not None:
+        year = toolkit.calendars.session_year(example.body, example.session)
+    meta = DocumentMeta(
+        symbol=None, lang=lang, adopting_body=example.body, title="example", status="adopted",
+        adopted_on=None, session=example.session, year=year,
+    )
+    paragraph = Paragraph(index=0, text=text, number=number)
+    return Document("example.txt", "0", meta, (), (paragraph,))
+
+
+def _field(mandate: Mandate, name: str) -> Any:
+    value = getattr(mandate, name)
+    if name == "recurrence":
+        return value.as_json() if value else None
+    if name == "date":
+        return value.isoformat() if value else None
+    if name == "kind":
+        return str(value)
+    return value
+
+
+@pytest.mark.parametrize(("lang", "rule_id", "example"), _examples(), ids=lambda v: v if isinstance(v, str) else "")
+def test_rule_example(lang: str, rule_id: str, example: Example, toolkit: Toolkit) -> None:
+    document = _document(example, lang, toolkit)
+    mandates = extract(document, toolkit.languages[lang], toolkit.bodies)
+    assert len(mandates) == len(example.expect), [m.as_json() for m in mandates]
+    for mandate, expected in zip(mandates, example.expect, strict=True):
+        got = {name: _field(mandate, name) for name in expected}
+        assert got == expected
+        text = document.operative[0].text
+        assert text[mandate.quote_start : mandate.quote_end] == mandate.quote
+
+
+def test_every_language_has_examples_for_its_timing_rules(toolkit: Toolkit) -> None:
+    for lang in LANGUAGES:
+        if lang not in toolkit.languages:
+            continue
+        yields = {r.yields for r in toolkit.languages[lang].timing if r.examples}
+        assert {"session", "sessions", "next_session", "year", "date", "observance"} <= yields
+
+
+def test_furniture_examples_are_furniture() -> None:
+    rules = load_cleaning(RULES_DIR)
+    for rule in rules.furniture_lines:
+        for example in rule.examples:
+            assert rules.is_furniture(example), (rule.id, example)
+    assert not rules.is_furniture("6. Prie le Secrétaire général de lui présenter un rapport")
