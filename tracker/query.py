@@ -106,7 +106,7 @@ class Schedule:
         """How many deliverables match ``filters``."""
         statement = self._select(filters).with_only_columns(func.count(col(DeliverableRow.id)))
         with Session(self.engine) as session:
-            return int(session.exec(statement).one())
+            return int(session.scalar(statement) or 0)
 
     def get(self, deliverable_id: str) -> DeliverableView | None:
         """One deliverable by its identifier."""

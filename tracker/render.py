@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -41,21 +42,37 @@ def mandates_table(mandates: list[Mandate]) -> Table:
     return table
 
 
+_KIND_SHORT = {
+    "report": "report", "oral_update": "oral", "consultation": "consult", "meeting": "meeting",
+    "review": "review", "observance": "observ.", "other_deliverable": "other",
+}
+_BASIS_MARK = {"official": "O", "projected": "P", "explicit": "E", "inferred": "I", "unknown": "?"}
+
+
 def upcoming_table(views: list[DeliverableView], today: dt.date) -> Table:
-    """The schedule ``tracker upcoming`` prints."""
-    table = Table(title=f"{len(views)} deliverables", show_lines=False)
-    for name in ("date", "due", "days", "basis", "kind", "for", "session", "actor", "document", "status"):
-        table.add_column(name, overflow="fold")
+    """The schedule ``tracker upcoming`` prints, readable in 80 columns."""
+    table = Table(
+        title=f"{len(views)} deliverables", show_edge=False,
+        caption="b = how the date is known: O official, P projected, E explicit, I inferred, ? unknown",
+    )
+    table.add_column("date", no_wrap=True, min_width=10)
+    table.add_column("b", no_wrap=True, min_width=1)
+    table.add_column("due", no_wrap=True, min_width=10)
+    table.add_column("what", no_wrap=True, overflow="ellipsis", max_width=16)
+    table.add_column("who", no_wrap=True, overflow="ellipsis", max_width=14)
+    table.add_column("from", no_wrap=True, overflow="ellipsis", max_width=18)
     for v in views:
-        when = v.date or v.before or v.window_start
-        days = str((when - today).days) if when else ""
         date_text = v.date.isoformat() if v.date else (
-            f"before {v.before}" if v.before else str(v.year or "?")
+            f"<{v.before}" if v.before else str(v.year or "?")
+        )
+        late = v.due is not None and v.due < today and v.status in ("open", "in_progress")
+        what = f"{_KIND_SHORT.get(v.kind, v.kind)} {v.target_body or ''}" + (
+            f" {v.session}" if v.session else ""
         )
         table.add_row(
-            date_text, v.due.isoformat() if v.due else "", days, v.basis, v.kind,
-            v.target_body or "—", str(v.session or ""), v.actor,
-            f"{v.symbol or v.source} ¶{v.paragraph}", v.status,
+            date_text, _BASIS_MARK.get(v.basis, "?"), v.due.isoformat() if v.due else "",
+            what.strip(), v.actor, f"{v.symbol or Path(v.source).name} ¶{v.paragraph}",
+            style="red" if late and v.date and v.date >= today else None,
         )
     return table
 
