@@ -45,7 +45,9 @@ def runner() -> CliRunner:
 
 
 def postgres_admin_url() -> str:
-    return os.environ.get("TRACKER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    return os.environ.get(
+        "TRACKER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    )
 
 
 @pytest.fixture

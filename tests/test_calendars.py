@@ -27,7 +27,10 @@ def test_every_verified_ga_opening_is_official(calendars: Calendars) -> None:
         window = calendars.window("GA", int(row["session"]))
         assert window is not None
         if row["open_verified"] == "yes":
-            assert (window.start, window.basis) == (dt.date.fromisoformat(row["open_date"]), Basis.OFFICIAL)
+            assert (window.start, window.basis) == (
+                dt.date.fromisoformat(row["open_date"]),
+                Basis.OFFICIAL,
+            )
         if row["close_verified"] == "yes":
             assert window.end == dt.date.fromisoformat(row["close_date"])
 
@@ -37,7 +40,9 @@ def test_every_verified_ga_opening_is_official(calendars: Calendars) -> None:
     [(40, 52), (56, 57), (58, 77), (78, 80)],
     ids=["third-tuesday", "55/14", "57/301", "75/325"],
 )
-def test_each_ga_rule_reproduces_the_sessions_it_governed(first: int, last: int, calendars: Calendars) -> None:
+def test_each_ga_rule_reproduces_the_sessions_it_governed(
+    first: int, last: int, calendars: Calendars
+) -> None:
     calendar = calendars.by_body["GA"]
     official = {int(r["session"]): r for r in _rows("ga.csv") if r["open_verified"] == "yes"}
     for session in range(first, last + 1):
@@ -51,7 +56,13 @@ def test_each_ga_rule_reproduces_the_sessions_it_governed(first: int, last: int,
 
 @pytest.mark.parametrize(
     ("session", "opening"),
-    [(82, "2027-09-07"), (83, "2028-09-05"), (84, "2029-09-11"), (88, "2033-09-06"), (90, "2035-09-11")],
+    [
+        (82, "2027-09-07"),
+        (83, "2028-09-05"),
+        (84, "2029-09-11"),
+        (88, "2033-09-06"),
+        (90, "2035-09-11"),
+    ],
 )
 def test_future_ga_sessions_are_projected(session: int, opening: str, calendars: Calendars) -> None:
     window = calendars.window("GA", session)
@@ -69,7 +80,11 @@ def test_unverified_row_is_not_official(calendars: Calendars) -> None:
 def test_hrc_official_and_year_only_projection(calendars: Calendars) -> None:
     window = calendars.window("HRC", 47)
     assert window is not None
-    assert (window.start, window.end, window.basis) == (dt.date(2021, 6, 21), dt.date(2021, 7, 14), Basis.OFFICIAL)
+    assert (window.start, window.end, window.basis) == (
+        dt.date(2021, 6, 21),
+        dt.date(2021, 7, 14),
+        Basis.OFFICIAL,
+    )
     future = calendars.window("HRC", 64)
     assert future is not None
     assert (future.start, future.year, future.basis) == (None, 2027, Basis.PROJECTED)
@@ -78,7 +93,12 @@ def test_hrc_official_and_year_only_projection(calendars: Calendars) -> None:
 def test_ccpcj_undated_session_gives_only_its_year(calendars: Calendars) -> None:
     window = calendars.window("CCPCJ", 17)
     assert window is not None
-    assert (window.start, window.end, window.year, window.basis) == (None, None, 2008, Basis.PROJECTED)
+    assert (window.start, window.end, window.year, window.basis) == (
+        None,
+        None,
+        2008,
+        Basis.PROJECTED,
+    )
     assert calendars.year_session("CCPCJ", 2018) == 27
 
 
@@ -95,6 +115,8 @@ def test_invalid_calendar_file_names_the_file(tmp_path: pytest.TempPathFactory) 
     rules = tmp_path / "rules"  # type: ignore[operator]
     shutil.copytree(ROOT / "rules" / "sessions", rules / "sessions")
     table = rules / "sessions" / "ga.csv"
-    table.write_text(table.read_text(encoding="utf-8").replace("1985-09-17", "1985-13-17"), encoding="utf-8")
+    table.write_text(
+        table.read_text(encoding="utf-8").replace("1985-09-17", "1985-13-17"), encoding="utf-8"
+    )
     with pytest.raises(DataError, match="ga.csv: line 2"):
         load_calendars(rules)

@@ -24,7 +24,15 @@ def rules() -> CleaningRules:
         ("la coordi\u00ad\nnation", "la coordination"),
         ("celle-\nci", "celle-ci"),
     ],
-    ids=["number-word", "quatre-vingt", "typesetting-break", "capital-compound", "known-compound", "soft-hyphen", "clitic"],
+    ids=[
+        "number-word",
+        "quatre-vingt",
+        "typesetting-break",
+        "capital-compound",
+        "known-compound",
+        "soft-hyphen",
+        "clitic",
+    ],
 )
 def test_line_end_hyphens(raw: str, expected: str, rules: CleaningRules) -> None:
     assert clean(raw, rules) == expected
@@ -43,7 +51,17 @@ def test_line_end_hyphens(raw: str, expected: str, rules: CleaningRules) -> None
         ("d ’enfants", "d'enfants"),
         ("pour  la   protection", "pour la protection"),
     ],
-    ids=["nb-hyphen", "nb-spaces", "apostrophe-space", "clitic-space", "space-before-hyphen", "english-stray-space", "glued-ordinal", "d-apostrophe", "runs-of-spaces"],
+    ids=[
+        "nb-hyphen",
+        "nb-spaces",
+        "apostrophe-space",
+        "clitic-space",
+        "space-before-hyphen",
+        "english-stray-space",
+        "glued-ordinal",
+        "d-apostrophe",
+        "runs-of-spaces",
+    ],
 )
 def test_characters_and_stray_spaces(raw: str, expected: str) -> None:
     assert normalise(raw) == expected
@@ -78,34 +96,46 @@ def test_footnote_markers(raw: str, expected: str) -> None:
         ("la Convention<sup>1</sup> et", "la Convention et"),
         ("Distr. limitée  \n3 juillet 2025", "Distr. limitée\n3 juillet 2025"),
     ],
-    ids=["emphasis", "strong", "heading", "md-superscript", "footnote-line", "escaped-star-footnote", "sup-footnote-line", "sup-ref", "md-hard-break"],
+    ids=[
+        "emphasis",
+        "strong",
+        "heading",
+        "md-superscript",
+        "footnote-line",
+        "escaped-star-footnote",
+        "sup-footnote-line",
+        "sup-ref",
+        "md-hard-break",
+    ],
 )
 def test_markdown(raw: str, expected: str) -> None:
     assert normalise(raw) == expected
 
 
 def test_furniture_lines_and_running_headers(rules: CleaningRules) -> None:
-    page = "\n".join([
-        "Recalling further the applicable provisions of Economic and Social Council",
-        "resolution 1996/31 of 25 July 1996,",
-        "",
-        "A/RES/79/186",
-        "Follow-up to the Fourteenth United Nations Congress on Crime",
-        "Prevention and Criminal Justice",
-        "",
-        "24-24146",
-        "2/5",
-        "",
-        "Recalling its resolution 76/181 of 16 December 2021,",
-        "Follow-up to the Fourteenth United Nations Congress on Crime",
-        "Prevention and Criminal Justice",
-        "A/RES/79/186",
-        "3/5",
-        "24-24146 ",
-        "http://undocs.org/fr/A/RES/72/1",
-        "*2424146*",
-        "when formulating legislation",
-    ])
+    page = "\n".join(
+        [
+            "Recalling further the applicable provisions of Economic and Social Council",
+            "resolution 1996/31 of 25 July 1996,",
+            "",
+            "A/RES/79/186",
+            "Follow-up to the Fourteenth United Nations Congress on Crime",
+            "Prevention and Criminal Justice",
+            "",
+            "24-24146",
+            "2/5",
+            "",
+            "Recalling its resolution 76/181 of 16 December 2021,",
+            "Follow-up to the Fourteenth United Nations Congress on Crime",
+            "Prevention and Criminal Justice",
+            "A/RES/79/186",
+            "3/5",
+            "24-24146 ",
+            "http://undocs.org/fr/A/RES/72/1",
+            "*2424146*",
+            "when formulating legislation",
+        ]
+    )
     assert [line for line in clean(page, rules).split("\n") if line] == [
         "Recalling further the applicable provisions of Economic and Social Council",
         "resolution 1996/31 of 25 July 1996,",
@@ -115,20 +145,28 @@ def test_furniture_lines_and_running_headers(rules: CleaningRules) -> None:
 
 
 def test_footnote_block_between_pages(rules: CleaningRules) -> None:
-    text = "\n".join([
-        "à l'appui des efforts nationaux dans le cadre de l'action en faveur de la",
-        "_______________",
-        "1 Résolution 217 A (III).",
-        "2 Nations Unies, Recueil des Traités, vol. 1577,",
-        "no 27531.",
-        "3 Ibid., vol. 2171 et 2173, no 27531 ; et résolution 66/138, annexe.",
-        "protection de l'enfance,",
-    ])
+    text = "\n".join(
+        [
+            "à l'appui des efforts nationaux dans le cadre de l'action en faveur de la",
+            "_______________",
+            "1 Résolution 217 A (III).",
+            "2 Nations Unies, Recueil des Traités, vol. 1577,",
+            "no 27531.",
+            "3 Ibid., vol. 2171 et 2173, no 27531 ; et résolution 66/138, annexe.",
+            "protection de l'enfance,",
+        ]
+    )
     cleaned = clean(text, rules)
     assert "Recueil" not in cleaned and "27531" not in cleaned
     assert cleaned.endswith("en faveur de la\nprotection de l'enfance,")
 
 
 def test_footnote_number_on_its_own_line(rules: CleaningRules) -> None:
-    text = "to continue\n\n__________________\n1\n\n18-17962 (E)\n\nSee A/AC.105/1137.\n\n021118\n\n*1817962*\n\nA/RES/73/6\n\nto shape the governance,"
-    assert [line for line in clean(text, rules).split("\n") if line] == ["to continue", "to shape the governance,"]
+    text = "\n\n".join(
+        ["to continue", "__________________\n1", "18-17962 (E)", "See A/AC.105/1137.", "021118"]
+        + ["*1817962*", "A/RES/73/6", "to shape the governance,"]
+    )
+    assert [line for line in clean(text, rules).split("\n") if line] == [
+        "to continue",
+        "to shape the governance,",
+    ]

@@ -13,8 +13,21 @@ from tests.conftest import ROOT, SAMPLES
 from tracker.cli import app
 
 EXTRACT_FIELDS = {
-    "source", "symbol", "lang", "adopting_body", "paragraph", "verb", "actor", "kind",
-    "target_body", "session", "year", "date", "recurrence", "quote", "rule",
+    "source",
+    "symbol",
+    "lang",
+    "adopting_body",
+    "paragraph",
+    "verb",
+    "actor",
+    "kind",
+    "target_body",
+    "session",
+    "year",
+    "date",
+    "recurrence",
+    "quote",
+    "rule",
 }
 UPCOMING_FIELDS = EXTRACT_FIELDS | {"id", "end", "due", "basis", "status"}
 
@@ -29,37 +42,73 @@ def test_extract_json_contract(runner: CliRunner, tmp_path: Path) -> None:
         assert row["confidence"] > 0 and row["reason"]
     review = rows[0]
     assert (review["session"], review["recurrence"], review["rule"]) == (
-        72, {"every": 4, "unit": "session", "start": 72}, "fr.when.start_session"
+        72,
+        {"every": 4, "unit": "session", "start": 72},
+        "fr.when.start_session",
     )
     assert not list(tmp_path.iterdir())
 
 
 def test_upcoming_json_contract_and_filters(runner: CliRunner, sqlite_url: str) -> None:
     assert runner.invoke(app, ["ingest", "--db", sqlite_url, str(SAMPLES)]).exit_code == 0
-    result = runner.invoke(app, ["upcoming", "--db", sqlite_url, "--json", "--from", "2014-01-01", "--until", "2014-12-31", "--kind", "report"])
+    result = runner.invoke(
+        app,
+        [
+            "upcoming",
+            "--db",
+            sqlite_url,
+            "--json",
+            "--from",
+            "2014-01-01",
+            "--until",
+            "2014-12-31",
+            "--kind",
+            "report",
+        ],
+    )
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [(r["paragraph"], r["date"], r["due"]) for r in rows] == [("14", None, None), ("18", "2014-09-16", "2014-07-08")]
+    assert [(r["paragraph"], r["date"], r["due"]) for r in rows] == [
+        ("14", None, None),
+        ("18", "2014-09-16", "2014-07-08"),
+    ]
     assert all(UPCOMING_FIELDS <= set(r) for r in rows)
 
 
 def test_upcoming_defaults_to_the_next_twelve_months(runner: CliRunner, sqlite_url: str) -> None:
     runner.invoke(app, ["ingest", "--db", sqlite_url, str(SAMPLES)])
-    rows = [json.loads(x) for x in runner.invoke(app, ["upcoming", "--db", sqlite_url, "--json"]).stdout.splitlines()]
+    rows = [
+        json.loads(x)
+        for x in runner.invoke(app, ["upcoming", "--db", sqlite_url, "--json"]).stdout.splitlines()
+    ]
     assert [r["date"] for r in rows] == ["2027-07-30"]
 
 
 def test_upcoming_text_output(runner: CliRunner, sqlite_url: str) -> None:
     runner.invoke(app, ["ingest", "--db", sqlite_url, str(SAMPLES)])
-    result = runner.invoke(app, ["upcoming", "--db", sqlite_url, "--from", "2016-01-01", "--until", "2016-12-31"])
+    result = runner.invoke(
+        app, ["upcoming", "--db", sqlite_url, "--from", "2016-01-01", "--until", "2016-12-31"]
+    )
     assert result.exit_code == 0
     assert "2016-09-13" in result.stdout and "official" in result.stdout
 
 
-def test_ingest_reports_failures_with_exit_code_1(runner: CliRunner, sqlite_url: str, tmp_path: Path) -> None:
+def test_ingest_reports_failures_with_exit_code_1(
+    runner: CliRunner, sqlite_url: str, tmp_path: Path
+) -> None:
     bad = tmp_path / "broken.pdf"
     bad.write_bytes(b"%PDF-1.4 not really")
-    result = runner.invoke(app, ["ingest", "--db", sqlite_url, "--json", str(bad), str(SAMPLES / "000_dd84b8df17fb3417.txt")])
+    result = runner.invoke(
+        app,
+        [
+            "ingest",
+            "--db",
+            sqlite_url,
+            "--json",
+            str(bad),
+            str(SAMPLES / "000_dd84b8df17fb3417.txt"),
+        ],
+    )
     assert result.exit_code == 1
     outcomes = {Path(o["path"]).name: o for o in map(json.loads, result.stdout.splitlines())}
     assert outcomes["broken.pdf"]["status"] == "failed" and "PDF" in outcomes["broken.pdf"]["error"]
@@ -73,16 +122,23 @@ def test_bad_date_is_a_usage_error(runner: CliRunner, sqlite_url: str) -> None:
     assert "--from" in result.stderr and "not a date" in result.stderr
 
 
-def test_invalid_rules_exit_with_data_error(runner: CliRunner, tmp_path: Path, monkeypatch: object) -> None:
+def test_invalid_rules_exit_with_data_error(
+    runner: CliRunner, tmp_path: Path, monkeypatch: object
+) -> None:
     import shutil
 
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
-    (rules / "fr" / "verbs.yaml").write_text("verbs:\n  - id: broken\n    pattern: '(unclosed'\n", encoding="utf-8")
+    (rules / "fr" / "verbs.yaml").write_text(
+        "verbs:\n  - id: broken\n    pattern: '(unclosed'\n", encoding="utf-8"
+    )
     env = {"TRACKER_RULES_DIR": str(rules), "PATH": ""}
     done = subprocess.run(
         [sys.executable, "-m", "tracker", "extract", str(SAMPLES / "000_dd84b8df17fb3417.txt")],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert done.returncode == 3
     assert "verbs.yaml" in done.stderr or "rules/fr" in done.stderr

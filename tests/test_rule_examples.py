@@ -10,7 +10,7 @@ import pytest
 from tracker.analyse import Toolkit, load_toolkit
 from tracker.extract import extract
 from tracker.model import Document, DocumentMeta, Mandate, Paragraph
-from tracker.rulebook import Example, LANGUAGES, RULES_DIR, load_cleaning
+from tracker.rulebook import LANGUAGES, RULES_DIR, Example, load_cleaning
 
 
 def _examples() -> list[tuple[str, str, Example]]:
@@ -30,8 +30,14 @@ def _document(example: Example, lang: str, toolkit: Toolkit) -> Document:
     if year is None and example.session is not None:
         year = toolkit.calendars.session_year(example.body, example.session)
     meta = DocumentMeta(
-        symbol=None, lang=lang, adopting_body=example.body, title="example", status="adopted",
-        adopted_on=None, session=example.session, year=year,
+        symbol=None,
+        lang=lang,
+        adopting_body=example.body,
+        title="example",
+        status="adopted",
+        adopted_on=None,
+        session=example.session,
+        year=year,
     )
     paragraph = Paragraph(index=0, text=text, number=number)
     return Document("example.txt", "0", meta, (), (paragraph,))
@@ -48,7 +54,9 @@ def _field(mandate: Mandate, name: str) -> Any:
     return value
 
 
-@pytest.mark.parametrize(("lang", "rule_id", "example"), _examples(), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    ("lang", "rule_id", "example"), _examples(), ids=lambda v: v if isinstance(v, str) else ""
+)
 def test_rule_example(lang: str, rule_id: str, example: Example, toolkit: Toolkit) -> None:
     document = _document(example, lang, toolkit)
     mandates = extract(document, toolkit.languages[lang], toolkit.bodies)

@@ -34,7 +34,15 @@ def _of(rows: list[dict[str, Any]], seed: str, paragraph: str) -> list[dict[str,
 
 
 def _summary(row: dict[str, Any]) -> tuple[Any, ...]:
-    return (row["kind"], row["target_body"], row["session"], row["year"], row["date"], row["due"], row["basis"])
+    return (
+        row["kind"],
+        row["target_body"],
+        row["session"],
+        row["year"],
+        row["date"],
+        row["due"],
+        row["basis"],
+    )
 
 
 def test_exactly_the_specified_deliverables(schedule: list[dict[str, Any]]) -> None:
@@ -56,7 +64,9 @@ def test_report_to_ga_71(schedule: list[dict[str, Any]]) -> None:
     assert row["quote"] == "à sa soixante et onzième session"
 
 
-def test_hrc_consultations_are_bounded_by_the_report_they_feed(schedule: list[dict[str, Any]]) -> None:
+def test_hrc_consultations_are_bounded_by_the_report_they_feed(
+    schedule: list[dict[str, Any]],
+) -> None:
     (consultations,) = _of(schedule, SEED_002, "3")
     (report,) = _of(schedule, SEED_002, "4")
     assert _summary(report) == ("report", "HRC", 47, 2021, "2021-06-21", "2021-04-12", "official")
@@ -79,14 +89,23 @@ def test_quadrennial_review_from_the_72nd_session(schedule: list[dict[str, Any]]
     ]
     assert {r["kind"] for r in rows} == {"review"}
     assert rows[0]["recurrence"] == {"every": 4, "unit": "session", "start": 72}
-    assert "tous les quatre ans" in rows[0]["quote"] and "soixante-douzième session" in rows[0]["quote"]
+    assert (
+        "tous les quatre ans" in rows[0]["quote"]
+        and "soixante-douzième session" in rows[0]["quote"]
+    )
 
 
 def test_world_day_against_trafficking(schedule: list[dict[str, Any]]) -> None:
     rows = _of(schedule, SEED_004, "5")
     assert [r["date"] for r in rows] == [f"{y}-07-30" for y in range(2014, 2036)]
     assert {r["basis"] for r in rows} == {"explicit"}
-    assert rows[0]["recurrence"] == {"every": 1, "unit": "year", "start": 2014, "month": 7, "day": 30}
+    assert rows[0]["recurrence"] == {
+        "every": 1,
+        "unit": "year",
+        "start": 2014,
+        "month": 7,
+        "day": 30,
+    }
     assert rows[0]["kind"] == "observance" and rows[0]["target_body"] is None
     assert "Member States" in rows[0]["actor"] and "civil society" in rows[0]["actor"]
 
@@ -101,7 +120,15 @@ def test_global_report_in_2014_has_a_year_and_no_day(schedule: list[dict[str, An
 def test_69th_session_deliverables(schedule: list[dict[str, Any]]) -> None:
     (measures,) = _of(schedule, SEED_004, "16")
     (report,) = _of(schedule, SEED_004, "18")
-    assert _summary(measures) == ("other_deliverable", "GA", 69, 2014, "2014-09-16", "2014-07-08", "official")
+    assert _summary(measures) == (
+        "other_deliverable",
+        "GA",
+        69,
+        2014,
+        "2014-09-16",
+        "2014-07-08",
+        "official",
+    )
     assert measures["actor"].startswith("UNODC") and "Inter-Agency" in measures["actor"]
     assert _summary(report) == ("report", "GA", 69, 2014, "2014-09-16", "2014-07-08", "official")
     assert report["actor"] == "Secretary-General"
@@ -109,7 +136,16 @@ def test_69th_session_deliverables(schedule: list[dict[str, Any]]) -> None:
 
 def test_traps_yield_nothing(schedule: list[dict[str, Any]]) -> None:
     quotes = " | ".join(r["quote"] for r in schedule)
-    for trap in ("2017", "2010", "2012", "2013", "2015", "soixante-septième", "13 octobre", "14 février"):
+    for trap in (
+        "2017",
+        "2010",
+        "2012",
+        "2013",
+        "2015",
+        "soixante-septième",
+        "13 octobre",
+        "14 février",
+    ):
         assert trap not in quotes
     assert not [r for r in schedule if r["source"].rsplit("/", 1)[-1][:3] in ("001", "003")]
     assert not _of(schedule, SEED_004, "3")
@@ -128,7 +164,9 @@ def test_quotes_lie_in_their_paragraph(schedule: list[dict[str, Any]]) -> None:
         assert paragraph.text[row["quote_start"] : row["quote_end"]] == row["quote"]
 
 
-def test_ids_are_stable_across_databases(runner: CliRunner, tmp_path: Any, schedule: list[dict[str, Any]]) -> None:
+def test_ids_are_stable_across_databases(
+    runner: CliRunner, tmp_path: Any, schedule: list[dict[str, Any]]
+) -> None:
     other = f"sqlite:///{tmp_path / 'other.sqlite'}"
     assert runner.invoke(app, ["ingest", "--db", other, str(SAMPLES)]).exit_code == 0
     again = _upcoming(runner, other, "--from", "2013-01-01", "--until", "2035-12-31")

@@ -23,18 +23,37 @@ def _read(name: str, toolkit: Toolkit) -> Document:
         ("001_160052edff7269c7.txt", None, "HRC", "draft", 59, None, 5),
         ("002_ddca2822e8603dff.txt", None, "HRC", "draft", 42, None, 5),
         ("003_1cf46a902d02fd2b.txt", None, "CCPCJ", "draft", 27, None, 7),
-        ("004_e83cbdb27c7fb379.txt", "A/RES/68/192", "GA", "adopted", 68, dt.date(2013, 12, 18), 18),
+        (
+            "004_e83cbdb27c7fb379.txt",
+            "A/RES/68/192",
+            "GA",
+            "adopted",
+            68,
+            dt.date(2013, 12, 18),
+            18,
+        ),
     ],
 )
 def test_seed_metadata(
-    name: str, symbol: str | None, body: str, status: str, session: int,
-    adopted: dt.date | None, paragraphs: int, toolkit: Toolkit,
+    name: str,
+    symbol: str | None,
+    body: str,
+    status: str,
+    session: int,
+    adopted: dt.date | None,
+    paragraphs: int,
+    toolkit: Toolkit,
 ) -> None:
     document = _read(name, toolkit)
     meta = document.meta
-    assert (meta.symbol, meta.adopting_body, meta.status, meta.session, meta.adopted_on, meta.lang) == (
-        symbol, body, status, session, adopted, "fr"
-    )
+    assert (
+        meta.symbol,
+        meta.adopting_body,
+        meta.status,
+        meta.session,
+        meta.adopted_on,
+        meta.lang,
+    ) == (symbol, body, status, session, adopted, "fr")
     assert [p.number for p in document.operative] == [str(i) for i in range(1, paragraphs + 1)]
 
 
@@ -58,15 +77,23 @@ def test_paragraph_across_a_page_break_and_footnotes_is_rejoined(toolkit: Toolki
 
 def test_glued_footnote_digit_and_closing_lines(toolkit: Toolkit) -> None:
     document = _read("000_dd84b8df17fb3417.txt", toolkit)
-    assert document.operative[0].text == "Prend note avec satisfaction du rapport du Secrétaire général ;"
+    assert (
+        document.operative[0].text
+        == "Prend note avec satisfaction du rapport du Secrétaire général ;"
+    )
     assert "séance plénière" not in document.operative[-1].text
     assert "A/68/253" not in document.operative[-1].text
 
 
 def test_preamble_is_kept_apart(toolkit: Toolkit) -> None:
     document = _read("002_ddca2822e8603dff.txt", toolkit)
-    assert document.preamble[0].text == "Guidé par les buts et principes énoncés dans la Charte des Nations Unies,"
-    assert document.preamble[1].text.startswith("Rappelant les résolutions de l'Assemblée générale 48/141")
+    assert (
+        document.preamble[0].text
+        == "Guidé par les buts et principes énoncés dans la Charte des Nations Unies,"
+    )
+    assert document.preamble[1].text.startswith(
+        "Rappelant les résolutions de l'Assemblée générale 48/141"
+    )
     assert all(not p.operative for p in document.preamble)
 
 
@@ -80,7 +107,11 @@ def test_markdown_seed_has_no_markup(toolkit: Toolkit) -> None:
 def test_number_on_its_own_line_opens_a_paragraph(toolkit: Toolkit) -> None:
     from tracker.segment import segment
 
-    text = "The General Assembly,\n\nRecalling its resolution 1/1,\n\n1.\nRequests the Secretary-General to report;\n\n2. Decides to remain seized of the matter.\n\n80th plenary meeting\n1 December 2025"
+    text = "\n\n".join(
+        ["The General Assembly,", "Recalling its resolution 1/1,"]
+        + ["1.\nRequests the Secretary-General to report;"]
+        + ["2. Decides to remain seized of the matter.", "80th plenary meeting\n1 December 2025"]
+    )
     segments = segment(text, toolkit.body_line)
     assert [(p.number, p.text) for p in segments.operative] == [
         ("1", "Requests the Secretary-General to report;"),

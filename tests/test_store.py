@@ -21,7 +21,9 @@ NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
 EVERYTHING = Filters(start=dt.date(2000, 1, 1), until=dt.date(2040, 1, 1), include_undated=True)
 
 
-def test_ingesting_twice_changes_nothing(sqlite_url: str, toolkit: Toolkit, horizon: Horizon) -> None:
+def test_ingesting_twice_changes_nothing(
+    sqlite_url: str, toolkit: Toolkit, horizon: Horizon
+) -> None:
     engine = connect(sqlite_url)
     first = ingest([SAMPLES], engine, toolkit, horizon, NOW)
     assert {o.status for o in first} == {"stored"}
@@ -42,7 +44,10 @@ def test_changed_file_replaces_its_rows_and_keeps_statuses(
     schedule = Schedule(engine)
     report = next(v for v in schedule.upcoming(EVERYTHING) if v.paragraph == "18")
     schedule.set_status(report.id, "in_progress")
-    path.write_text(original.replace("à sa soixante-neuvième session.", "à sa soixante-dixième session."), encoding="utf-8")
+    path.write_text(
+        original.replace("à sa soixante-neuvième session.", "à sa soixante-dixième session."),
+        encoding="utf-8",
+    )
     (outcome,) = ingest([path], engine, toolkit, horizon, NOW)
     assert outcome.status == "replaced"
     rows = [v for v in schedule.upcoming(EVERYTHING) if v.paragraph == "18"]
@@ -54,7 +59,9 @@ def test_changed_file_replaces_its_rows_and_keeps_statuses(
     assert schedule.get(kept.id) is not None and schedule.get(kept.id).status == "done"  # type: ignore[union-attr]
 
 
-def test_failed_store_leaves_nothing_behind(sqlite_url: str, toolkit: Toolkit, horizon: Horizon) -> None:
+def test_failed_store_leaves_nothing_behind(
+    sqlite_url: str, toolkit: Toolkit, horizon: Horizon
+) -> None:
     engine = connect(sqlite_url)
     analysis = analyse(load_source(SAMPLES / "004_e83cbdb27c7fb379.txt"), toolkit, horizon)
     broken = replace(analysis, deliverables=analysis.deliverables + analysis.deliverables[:1])
@@ -68,10 +75,15 @@ def test_one_bad_file_does_not_stop_the_others(
     tmp_path: Path, sqlite_url: str, toolkit: Toolkit, horizon: Horizon
 ) -> None:
     (tmp_path / "empty.txt").write_bytes(b"")
-    (tmp_path / "68-145.txt").write_text((SAMPLES / "000_dd84b8df17fb3417.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "68-145.txt").write_text(
+        (SAMPLES / "000_dd84b8df17fb3417.txt").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     engine = connect(sqlite_url)
     outcomes = ingest([tmp_path], engine, toolkit, horizon, NOW)
-    assert {Path(o.path).name: o.status for o in outcomes} == {"68-145.txt": "stored", "empty.txt": "failed"}
+    assert {Path(o.path).name: o.status for o in outcomes} == {
+        "68-145.txt": "stored",
+        "empty.txt": "failed",
+    }
     assert [v.session for v in Schedule(engine).upcoming(EVERYTHING)] == [71]
 
 
@@ -88,8 +100,14 @@ def test_filters(sqlite_url: str, toolkit: Toolkit, horizon: Horizon) -> None:
     schedule = Schedule(engine)
     period = Filters(start=dt.date(2014, 1, 1), until=dt.date(2014, 12, 31))
     assert sorted(v.paragraph for v in schedule.upcoming(period)) == ["14", "16", "18", "5"]
-    assert [v.paragraph for v in schedule.upcoming(replace(period, kinds=("report",)))] == ["14", "18"]
-    assert [v.paragraph for v in schedule.upcoming(replace(period, actors=("unodc",)))] == ["14", "16"]
+    assert [v.paragraph for v in schedule.upcoming(replace(period, kinds=("report",)))] == [
+        "14",
+        "18",
+    ]
+    assert [v.paragraph for v in schedule.upcoming(replace(period, actors=("unodc",)))] == [
+        "14",
+        "16",
+    ]
     hrc = Filters(start=dt.date(2013, 1, 1), until=dt.date(2035, 12, 31), bodies=("HRC",))
     assert sorted(v.paragraph for v in schedule.upcoming(hrc)) == ["3", "4"]
     assert schedule.count(hrc) == 2

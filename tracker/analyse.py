@@ -48,7 +48,9 @@ class Toolkit:
 
 def load_toolkit(rules_dir: Path = RULES_DIR) -> Toolkit:
     """Load and validate every rule and calendar file (raises DataError naming the file)."""
-    languages = {lang: load_language(lang, rules_dir) for lang in LANGUAGES if (rules_dir / lang).is_dir()}
+    languages = {
+        lang: load_language(lang, rules_dir) for lang in LANGUAGES if (rules_dir / lang).is_dir()
+    }
     return Toolkit(
         languages=languages,
         bodies=load_bodies(rules_dir),

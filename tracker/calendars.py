@@ -139,8 +139,13 @@ class Calendar:
         year = self.year_of(session)
         if row and row.start and row.verified in self.spec.official_when:
             return SessionWindow(
-                self.spec.body, session, row.start, row.end or self._end(session),
-                Basis.OFFICIAL, row.source, year,
+                self.spec.body,
+                session,
+                row.start,
+                row.end or self._end(session),
+                Basis.OFFICIAL,
+                row.source,
+                year,
             )
         opening = self._projected_opening(session)
         if opening:
@@ -150,12 +155,22 @@ class Calendar:
             )
         if row and row.start:
             return SessionWindow(
-                self.spec.body, session, row.start, row.end, Basis.PROJECTED,
-                f"{row.source} (not verified: {row.verified})", year,
+                self.spec.body,
+                session,
+                row.start,
+                row.end,
+                Basis.PROJECTED,
+                f"{row.source} (not verified: {row.verified})",
+                year,
             )
         return SessionWindow(
-            self.spec.body, session, None, None, Basis.PROJECTED,
-            "year from the body's numbering rule; no day is known", year,
+            self.spec.body,
+            session,
+            None,
+            None,
+            Basis.PROJECTED,
+            "year from the body's numbering rule; no day is known",
+            year,
         )
 
     def _projected_opening(self, session: int) -> tuple[dt.date, str] | None:
@@ -218,8 +233,8 @@ def _read_rows(path: Path, columns: Columns) -> dict[int, Row]:
         try:
             row = Row(
                 session=int(record[columns.session]),
-                start=record[columns.start] or None,  # type: ignore[arg-type]
-                end=record[columns.end] or None,  # type: ignore[arg-type]
+                start=record[columns.start] or None,
+                end=record[columns.end] or None,
                 verified=record[columns.verified],
                 source=record[columns.source],
             )

@@ -74,8 +74,12 @@ def ingest_command(paths: Paths, db: DbOption = None, json: JsonOption = False) 
     toolkit = load_toolkit()
     total = count_files(paths)
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        console=err, transient=True, disable=not err.is_terminal,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
     ) as progress:
         task = progress.add_task("ingesting", total=total)
 
@@ -129,12 +133,24 @@ def _date(value: str | None, name: str) -> dt.date | None:
 @app.command("upcoming")
 @reports_errors
 def upcoming_command(
-    start: Annotated[str | None, typer.Option("--from", help="First date (default: today).")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Last date (default: 12 months on).")] = None,
-    body: Annotated[list[str] | None, typer.Option("--body", help="Receiving or adopting body (GA, HRC…).")] = None,
-    kind: Annotated[list[str] | None, typer.Option("--kind", help="report, oral_update, meeting…")] = None,
-    actor: Annotated[list[str] | None, typer.Option("--actor", help="Part of the actor's name.")] = None,
-    status: Annotated[list[str] | None, typer.Option("--status", help="open, in_progress, done…")] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="First date (default: today).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Last date (default: 12 months on).")
+    ] = None,
+    body: Annotated[
+        list[str] | None, typer.Option("--body", help="Receiving or adopting body (GA, HRC…).")
+    ] = None,
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", help="report, oral_update, meeting…")
+    ] = None,
+    actor: Annotated[
+        list[str] | None, typer.Option("--actor", help="Part of the actor's name.")
+    ] = None,
+    status: Annotated[
+        list[str] | None, typer.Option("--status", help="open, in_progress, done…")
+    ] = None,
     undated: Annotated[bool, typer.Option("--undated", help="Also list what has no date.")] = False,
     db: DbOption = None,
     json: JsonOption = False,
@@ -146,8 +162,13 @@ def upcoming_command(
     if last < first:
         raise UsageError("--until is before --from")
     filters = Filters(
-        start=first, until=last, bodies=tuple(body or ()), kinds=tuple(kind or ()),
-        actors=tuple(actor or ()), statuses=tuple(status or ()), include_undated=undated,
+        start=first,
+        until=last,
+        bodies=tuple(body or ()),
+        kinds=tuple(kind or ()),
+        actors=tuple(actor or ()),
+        statuses=tuple(status or ()),
+        include_undated=undated,
     )
     views = Schedule(connect(db or Settings().database_url)).upcoming(filters)
     if json:

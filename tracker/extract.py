@@ -152,17 +152,25 @@ def split_clauses(text: str, rules: LanguageRules) -> list[Clause]:
 
 def _timing_hits(text: str, rules: LanguageRules) -> list[Hit]:
     """All timing matches, overlaps resolved (earliest, then longest), ignores removed."""
-    hits = [Hit(rule, m) for rule in rules.timing for m in rules.compile(rule.pattern).finditer(text)]
+    hits = [
+        Hit(rule, m) for rule in rules.timing for m in rules.compile(rule.pattern).finditer(text)
+    ]
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     kept: list[Hit] = []
     for hit in hits:
-        if hit.rule.yields != "recurrence" and any(_overlap(hit, k) for k in kept if k.rule.yields != "recurrence"):
+        if hit.rule.yields != "recurrence" and any(
+            _overlap(hit, k) for k in kept if k.rule.yields != "recurrence"
+        ):
             continue
-        if hit.rule.yields == "recurrence" and any(_overlap(hit, k) for k in kept if k.rule.yields == "recurrence"):
+        if hit.rule.yields == "recurrence" and any(
+            _overlap(hit, k) for k in kept if k.rule.yields == "recurrence"
+        ):
             continue
         kept.append(hit)
     ignored = [h for h in kept if h.rule.yields == "ignore"]
-    return [h for h in kept if h.rule.yields != "ignore" and not any(_overlap(h, i) for i in ignored)]
+    return [
+        h for h in kept if h.rule.yields != "ignore" and not any(_overlap(h, i) for i in ignored)
+    ]
 
 
 def _overlap(a: Hit, b: Hit) -> bool:
@@ -295,7 +303,9 @@ def _with_recurrence(
         if mandate.recurrence is None:
             return mandate
         every = _every(recurrences[0], context) if recurrences else 1
-        return replace(mandate, recurrence=replace(mandate.recurrence, every=every, start=start_year))
+        return replace(
+            mandate, recurrence=replace(mandate.recurrence, every=every, start=start_year)
+        )
     if not recurrences:
         return mandate
     every = _every(recurrences[0], context)
@@ -308,7 +318,9 @@ def _with_recurrence(
             mandate, recurrence=Recurrence(every=sessions, unit="session", start=mandate.session)
         )
     start = mandate.year or start_year
-    return replace(mandate, year=start, recurrence=Recurrence(every=every, unit="year", start=start))
+    return replace(
+        mandate, year=start, recurrence=Recurrence(every=every, unit="year", start=start)
+    )
 
 
 def _every(hit: Hit, context: Context) -> int:
@@ -404,7 +416,9 @@ def _canonical_actors(text: str, context: Context) -> str:
         last_end = max(last_end, start - negative_length)
     if names:
         return ", ".join(names)
-    return re.sub(r"^(?:(?:le|la|les|l'|au|aux|à|the|to)\s*)+", "", text.strip(" ,;"), flags=re.I)[:80]
+    return re.sub(r"^(?:(?:le|la|les|l'|au|aux|à|the|to)\s*)+", "", text.strip(" ,;"), flags=re.I)[
+        :80
+    ]
 
 
 def _target_body(clause: Clause, anchor: Hit, text: str, context: Context) -> str | None:
@@ -414,7 +428,9 @@ def _target_body(clause: Clause, anchor: Hit, text: str, context: Context) -> st
     candidates: list[tuple[int, str | None]] = []
     for mention in rules.bodies:
         for match in rules.compile(mention.pattern).finditer(before):
-            candidates.append((match.end(), _mention_body(mention.body, mention.self_if_council, context)))
+            candidates.append(
+                (match.end(), _mention_body(mention.body, mention.self_if_council, context))
+            )
     for match in rules.compile(rules.self_pronouns).finditer(before):
         candidates.append((match.end(), context.body))
     candidates = [c for c in candidates if c[1]]
@@ -525,6 +541,8 @@ def _feeding_report(
         paragraph = document.paragraph(mandate.paragraph)
         clause_text = paragraph.text[clause.start : clause.end] if paragraph else ""
         for link in context.rules.links:
-            if candidate.kind in link.kinds and context.rules.compile(link.pattern).search(clause_text):
+            if candidate.kind in link.kinds and context.rules.compile(link.pattern).search(
+                clause_text
+            ):
                 return mandate
     return None

@@ -25,7 +25,9 @@ _SYMBOL = re.compile(
 )
 _NUMBERED_TITLE = re.compile(r"^(\d{1,4})/(\d{1,4}|…|\.{3}|[A-Z]?\.?\.\.)\s*\.?\s*(.*)$")
 _DRAFT = re.compile(r"projet\s+de\s+résolution|draft\s+resolution|/L\.\d", re.I)
-_ADOPTED = re.compile(r"résolution adoptée|resolution adopted|/RES/|séance plénière|plenary meeting", re.I)
+_ADOPTED = re.compile(
+    r"résolution adoptée|resolution adopted|/RES/|séance plénière|plenary meeting", re.I
+)
 _RES_PREFIX = {"GA": "A/RES/{n}/{m}", "HRC": "A/HRC/RES/{n}/{m}", "ECOSOC": "E/RES/{n}/{m}"}
 
 
@@ -52,9 +54,13 @@ def describe(
         normalised, body, year_session
     )
     adopted_on = _adoption_date(head_text, segments.tail, lexicon)
-    status = "draft" if _DRAFT.search(head_text) else "adopted" if (
-        _ADOPTED.search(head_text + "\n".join(segments.tail)) or _is_final_number(number)
-    ) else "unknown"
+    status = (
+        "draft"
+        if _DRAFT.search(head_text)
+        else "adopted"
+        if (_ADOPTED.search(head_text + "\n".join(segments.tail)) or _is_final_number(number))
+        else "unknown"
+    )
     year = adopted_on.year if adopted_on else None
     if year is None and body and session:
         year = session_year(body, session)
@@ -122,7 +128,9 @@ def _session(
     return None
 
 
-def _session_from_symbols(normalised: str, body: str | None, year_session: YearSession) -> int | None:
+def _session_from_symbols(
+    normalised: str, body: str | None, year_session: YearSession
+) -> int | None:
     """The session told by a symbol with a year, such as the agenda E/CN.15/2018/1."""
     if body is None:
         return None

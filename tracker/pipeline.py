@@ -19,6 +19,8 @@ from tracker.load import Limits, discover, load_source
 from tracker.schedule import Horizon
 from tracker.store import store_analysis
 
+DEFAULT_LIMITS = Limits()
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -40,7 +42,7 @@ Progress = Callable[[Outcome], None]
 
 
 def analyse_paths(
-    paths: Iterable[Path], toolkit: Toolkit, horizon: Horizon, limits: Limits = Limits()
+    paths: Iterable[Path], toolkit: Toolkit, horizon: Horizon, limits: Limits = DEFAULT_LIMITS
 ) -> Iterator[Analysis | Outcome]:
     """Analyse every file under ``paths``: an Analysis per file, or a failed Outcome."""
     files, errors = discover(paths)
@@ -66,7 +68,7 @@ def ingest(
     horizon: Horizon,
     now: dt.datetime,
     progress: Progress | None = None,
-    limits: Limits = Limits(),
+    limits: Limits = DEFAULT_LIMITS,
 ) -> list[Outcome]:
     """Analyse and store every file; returns one outcome per file, failures included."""
     outcomes: list[Outcome] = []

@@ -122,7 +122,9 @@ class Schedule:
         statement = (
             select(ParagraphRow.text)
             .join(MandateRow, col(MandateRow.document_id) == col(ParagraphRow.document_id))
-            .where(col(MandateRow.id) == view.mandate_id, col(ParagraphRow.number) == view.paragraph)
+            .where(
+                col(MandateRow.id) == view.mandate_id, col(ParagraphRow.number) == view.paragraph
+            )
         )
         with Session(self.engine) as session:
             return session.exec(statement).first()
@@ -186,12 +188,35 @@ def _conditions(filters: Filters) -> list[Any]:
 
 def _view(d: DeliverableRow, m: MandateRow, doc: DocumentRow) -> DeliverableView:
     return DeliverableView(
-        id=d.id, mandate_id=m.id, source=doc.source, symbol=doc.symbol, lang=doc.lang,
-        adopting_body=doc.adopting_body, title=doc.title, paragraph=m.paragraph,
-        occurrence=m.occurrence, verb=m.verb, actor=m.actor, kind=m.kind,
-        target_body=m.target_body, session=d.session, year=d.year, date=d.date, end=d.end,
-        due=d.due, basis=d.basis, basis_detail=d.basis_detail, before=d.before, status=d.status,
-        recurrence=json.loads(m.recurrence) if m.recurrence else None, quote=m.quote,
-        quote_start=m.quote_start, quote_end=m.quote_end, rule=m.rule, confidence=m.confidence,
-        part=m.part, window_start=d.window_start, window_end=d.window_end,
+        id=d.id,
+        mandate_id=m.id,
+        source=doc.source,
+        symbol=doc.symbol,
+        lang=doc.lang,
+        adopting_body=doc.adopting_body,
+        title=doc.title,
+        paragraph=m.paragraph,
+        occurrence=m.occurrence,
+        verb=m.verb,
+        actor=m.actor,
+        kind=m.kind,
+        target_body=m.target_body,
+        session=d.session,
+        year=d.year,
+        date=d.date,
+        end=d.end,
+        due=d.due,
+        basis=d.basis,
+        basis_detail=d.basis_detail,
+        before=d.before,
+        status=d.status,
+        recurrence=json.loads(m.recurrence) if m.recurrence else None,
+        quote=m.quote,
+        quote_start=m.quote_start,
+        quote_end=m.quote_end,
+        rule=m.rule,
+        confidence=m.confidence,
+        part=m.part,
+        window_start=d.window_start,
+        window_end=d.window_end,
     )

@@ -36,15 +36,26 @@ def mandates_table(mandates: list[Mandate]) -> Table:
         when = m.date.isoformat() if m.date else _session_or_year(m.session, m.year)
         recurrence = _recurrence(m.recurrence.as_json()) if m.recurrence else ""
         table.add_row(
-            m.symbol or m.source, m.paragraph, str(m.kind), m.actor, m.target_body or "—",
-            when, recurrence, m.quote,
+            m.symbol or m.source,
+            m.paragraph,
+            str(m.kind),
+            m.actor,
+            m.target_body or "—",
+            when,
+            recurrence,
+            m.quote,
         )
     return table
 
 
 _KIND_SHORT = {
-    "report": "report", "oral_update": "oral", "consultation": "consult", "meeting": "meeting",
-    "review": "review", "observance": "observ.", "other_deliverable": "other",
+    "report": "report",
+    "oral_update": "oral",
+    "consultation": "consult",
+    "meeting": "meeting",
+    "review": "review",
+    "observance": "observ.",
+    "other_deliverable": "other",
 }
 _BASIS_MARK = {"official": "O", "projected": "P", "explicit": "E", "inferred": "I", "unknown": "?"}
 
@@ -52,8 +63,9 @@ _BASIS_MARK = {"official": "O", "projected": "P", "explicit": "E", "inferred": "
 def upcoming_table(views: list[DeliverableView], today: dt.date) -> Table:
     """The schedule ``tracker upcoming`` prints, readable in 80 columns."""
     table = Table(
-        title=f"{len(views)} deliverables", show_edge=False,
-        caption="b = how the date is known: O official, P projected, E explicit, I inferred, ? unknown",
+        title=f"{len(views)} deliverables",
+        show_edge=False,
+        caption="b: O official, P projected, E explicit in the text, I inferred, ? unknown",
     )
     table.add_column("date", no_wrap=True, min_width=10)
     table.add_column("b", no_wrap=True, min_width=1)
@@ -62,16 +74,20 @@ def upcoming_table(views: list[DeliverableView], today: dt.date) -> Table:
     table.add_column("who", no_wrap=True, overflow="ellipsis", max_width=14)
     table.add_column("from", no_wrap=True, overflow="ellipsis", max_width=18)
     for v in views:
-        date_text = v.date.isoformat() if v.date else (
-            f"<{v.before}" if v.before else str(v.year or "?")
+        date_text = (
+            v.date.isoformat() if v.date else (f"<{v.before}" if v.before else str(v.year or "?"))
         )
         late = v.due is not None and v.due < today and v.status in ("open", "in_progress")
         what = f"{_KIND_SHORT.get(v.kind, v.kind)} {v.target_body or ''}" + (
             f" {v.session}" if v.session else ""
         )
         table.add_row(
-            date_text, _BASIS_MARK.get(v.basis, "?"), v.due.isoformat() if v.due else "",
-            what.strip(), v.actor, f"{v.symbol or Path(v.source).name} ¶{v.paragraph}",
+            date_text,
+            _BASIS_MARK.get(v.basis, "?"),
+            v.due.isoformat() if v.due else "",
+            what.strip(),
+            v.actor,
+            f"{v.symbol or Path(v.source).name} ¶{v.paragraph}",
             style="red" if late and v.date and v.date >= today else None,
         )
     return table
@@ -84,7 +100,9 @@ def outcomes_table(outcomes: list[Outcome]) -> Table:
         table.add_column(name, overflow="fold")
     for o in outcomes:
         style = "red" if o.failed else ""
-        table.add_row(o.path, o.status, str(o.mandates), str(o.deliverables), o.error or "", style=style)
+        table.add_row(
+            o.path, o.status, str(o.mandates), str(o.deliverables), o.error or "", style=style
+        )
     return table
 
 

@@ -21,7 +21,9 @@ from tracker.errors import DataError
 
 M = TypeVar("M", bound=BaseModel)
 
-RULES_DIR = Path(os.environ.get("TRACKER_RULES_DIR") or Path(__file__).resolve().parent.parent / "rules")
+RULES_DIR = Path(
+    os.environ.get("TRACKER_RULES_DIR") or Path(__file__).resolve().parent.parent / "rules"
+)
 LANGUAGES = ("fr", "en")
 
 

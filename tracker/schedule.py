@@ -53,9 +53,7 @@ def _digest(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
-def schedule(
-    mandates: list[Mandate], calendars: Calendars, horizon: Horizon
-) -> list[Deliverable]:
+def schedule(mandates: list[Mandate], calendars: Calendars, horizon: Horizon) -> list[Deliverable]:
     """Every deliverable of the mandates of one document."""
     out: list[Deliverable] = []
     for mandate in mandates:
@@ -74,13 +72,23 @@ def _occurrences(mandate: Mandate, calendars: Calendars, horizon: Horizon) -> It
     elif mandate.session is not None:
         yield from _sessions(mandate, calendars, horizon)
     elif mandate.date is not None:
-        yield _make(mandate, str(mandate.date), date=mandate.date, due=mandate.date,
-                    basis=Basis.EXPLICIT, detail="date stated in the text")
+        yield _make(
+            mandate,
+            str(mandate.date),
+            date=mandate.date,
+            due=mandate.date,
+            basis=Basis.EXPLICIT,
+            detail="date stated in the text",
+        )
     elif mandate.year is not None:
         yield from _years(mandate, horizon)
     else:
-        yield _make(mandate, "undated", basis=Basis.UNKNOWN,
-                    detail="the text gives no session, year or date")
+        yield _make(
+            mandate,
+            "undated",
+            basis=Basis.UNKNOWN,
+            detail="the text gives no session, year or date",
+        )
 
 
 def _yearly_days(mandate: Mandate, horizon: Horizon) -> Iterator[Deliverable]:
@@ -91,8 +99,15 @@ def _yearly_days(mandate: Mandate, horizon: Horizon) -> Iterator[Deliverable]:
         day = _safe_date(year, recurrence.month, recurrence.day)
         if day is None or day > horizon.last_day:
             continue
-        yield _make(mandate, str(year), year=year, date=day, due=day, basis=Basis.EXPLICIT,
-                    detail=f"observed every year on this day from {first}, as the text says")
+        yield _make(
+            mandate,
+            str(year),
+            year=year,
+            date=day,
+            due=day,
+            basis=Basis.EXPLICIT,
+            detail=f"observed every year on this day from {first}, as the text says",
+        )
 
 
 def _years(mandate: Mandate, horizon: Horizon) -> Iterator[Deliverable]:
@@ -103,7 +118,10 @@ def _years(mandate: Mandate, horizon: Horizon) -> Iterator[Deliverable]:
         years = list(range(recurrence.start or first, horizon.last_day.year + 1, recurrence.every))
     for year in years:
         yield _make(
-            mandate, str(year), year=year, basis=Basis.EXPLICIT,
+            mandate,
+            str(year),
+            year=year,
+            basis=Basis.EXPLICIT,
             window=(dt.date(year, 1, 1), dt.date(year, 12, 31)),
             detail=f"the text gives the year {year} only; no day is known",
         )
@@ -119,8 +137,13 @@ def _sessions(mandate: Mandate, calendars: Calendars, horizon: Horizon) -> Itera
     for session in sessions:
         window = calendars.window(body, session)
         if window is None:
-            yield _make(mandate, f"s{session}", session=session, basis=Basis.UNKNOWN,
-                        detail=f"no session calendar for {body or 'an unnamed body'}")
+            yield _make(
+                mandate,
+                f"s{session}",
+                session=session,
+                basis=Basis.UNKNOWN,
+                detail=f"no session calendar for {body or 'an unnamed body'}",
+            )
             return
         if _beyond(window, horizon) and session != mandate.session:
             return
@@ -147,28 +170,53 @@ def _from_window(mandate: Mandate, window: SessionWindow, calendars: Calendars) 
     if window.start is None:
         year = window.year
         span = (dt.date(year, 1, 1), dt.date(year, 12, 31)) if year else None
-        return _make(mandate, f"s{window.session}", session=window.session, year=year,
-                     basis=window.basis, window=span, detail=detail)
+        return _make(
+            mandate,
+            f"s{window.session}",
+            session=window.session,
+            year=year,
+            basis=window.basis,
+            window=span,
+            detail=detail,
+        )
     due = calendars.due(str(mandate.kind), window.start) or window.start
     return _make(
-        mandate, f"s{window.session}", session=window.session, year=window.start.year,
-        date=window.start, end=window.end, due=due, basis=window.basis, detail=detail,
+        mandate,
+        f"s{window.session}",
+        session=window.session,
+        year=window.start.year,
+        date=window.start,
+        end=window.end,
+        due=due,
+        basis=window.basis,
+        detail=detail,
     )
 
 
-def _bounded(mandate: Mandate, mandates: list[Mandate], scheduled: list[Deliverable]) -> Deliverable:
+def _bounded(
+    mandate: Mandate, mandates: list[Mandate], scheduled: list[Deliverable]
+) -> Deliverable:
     """An undated event that must happen before the report it feeds."""
     report = next(
         (d for d in scheduled if d.mandate.paragraph == mandate.precedes and d.date), None
     )
     if report is None or report.date is None:
-        return _make(mandate, "undated", basis=Basis.UNKNOWN,
-                     detail=f"feeds the report of paragraph {mandate.precedes}, which has no date")
+        return _make(
+            mandate,
+            "undated",
+            basis=Basis.UNKNOWN,
+            detail=f"feeds the report of paragraph {mandate.precedes}, which has no date",
+        )
     return _make(
-        mandate, "before", basis=Basis.INFERRED, before=report.date,
+        mandate,
+        "before",
+        basis=Basis.INFERRED,
+        before=report.date,
         window=(None, report.date),
-        detail=(f"no date in the text; must precede the report of paragraph {mandate.precedes}"
-                f" ({report.mandate.target_body} session {report.session}, {report.date})"),
+        detail=(
+            f"no date in the text; must precede the report of paragraph {mandate.precedes}"
+            f" ({report.mandate.target_body} session {report.session}, {report.date})"
+        ),
     )
 
 

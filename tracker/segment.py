@@ -37,7 +37,7 @@ class Segments:
 
 def body_line_pattern(bodies: Bodies) -> re.Pattern[str]:
     """A pattern matching any body's « L'Assemblée générale, » line, capturing the body code."""
-    names = []
+    names: list[tuple[str, str]] = []
     for body in bodies.bodies:
         for forms in body.adopting.values():
             names.extend((form, body.code) for form in forms)

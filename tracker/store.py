@@ -177,9 +177,17 @@ def _delete_document(session: Session, key: str) -> None:
 def _document_row(key: str, document: Document, now: dt.datetime) -> DocumentRow:
     meta = document.meta
     return DocumentRow(
-        id=key, source=document.source, sha256=document.sha256, symbol=meta.symbol,
-        lang=meta.lang, adopting_body=meta.adopting_body, title=meta.title, status=meta.status,
-        adopted_on=meta.adopted_on, session=meta.session, ingested_at=now,
+        id=key,
+        source=document.source,
+        sha256=document.sha256,
+        symbol=meta.symbol,
+        lang=meta.lang,
+        adopting_body=meta.adopting_body,
+        title=meta.title,
+        status=meta.status,
+        adopted_on=meta.adopted_on,
+        session=meta.session,
+        ingested_at=now,
     )
 
 
@@ -193,12 +201,26 @@ def _paragraph_rows(key: str, document: Document) -> list[ParagraphRow]:
 def _mandate_rows(key: str, mandates: list[Mandate]) -> list[MandateRow]:
     return [
         MandateRow(
-            id=mandate_id(m), document_id=key, paragraph=m.paragraph, occurrence=m.occurrence,
-            verb=m.verb, actor=m.actor, kind=str(m.kind), target_body=m.target_body,
-            session=m.session, year=m.year, date=m.date,
+            id=mandate_id(m),
+            document_id=key,
+            paragraph=m.paragraph,
+            occurrence=m.occurrence,
+            verb=m.verb,
+            actor=m.actor,
+            kind=str(m.kind),
+            target_body=m.target_body,
+            session=m.session,
+            year=m.year,
+            date=m.date,
             recurrence=json.dumps(m.recurrence.as_json()) if m.recurrence else None,
-            quote=m.quote, quote_start=m.quote_start, quote_end=m.quote_end, rule=m.rule,
-            confidence=m.confidence, reason=m.reason, part=m.part, precedes=m.precedes,
+            quote=m.quote,
+            quote_start=m.quote_start,
+            quote_end=m.quote_end,
+            rule=m.rule,
+            confidence=m.confidence,
+            reason=m.reason,
+            part=m.part,
+            precedes=m.precedes,
         )
         for m in mandates
     ]
@@ -209,11 +231,19 @@ def _deliverable_rows(
 ) -> list[DeliverableRow]:
     return [
         DeliverableRow(
-            id=d.id, mandate_id=mandate_id(d.mandate), session=d.session, year=d.year,
-            date=d.date, end=d.end, due=d.due, basis=str(d.basis), basis_detail=d.basis_detail,
-            before=d.before, window_start=d.window_start, window_end=d.window_end,
+            id=d.id,
+            mandate_id=mandate_id(d.mandate),
+            session=d.session,
+            year=d.year,
+            date=d.date,
+            end=d.end,
+            due=d.due,
+            basis=str(d.basis),
+            basis_detail=d.basis_detail,
+            before=d.before,
+            window_start=d.window_start,
+            window_end=d.window_end,
             status=statuses.get(d.id, "open"),
         )
         for d in deliverables
     ]
-
