@@ -41,7 +41,8 @@ def _docx(path: Path) -> None:
 def _html(path: Path) -> None:
     body = "".join(f"<p>{html.escape(' '.join(b.split()))}</p>\n" for b in SEED.split("\n\n"))
     path.write_text(
-        f"<html><head><title>A/RES/68/145</title><script>var x = 'à sa soixante-dixième session';</script>"
+        "<html><head><title>A/RES/68/145</title>"
+        "<script>var x = 'à sa soixante-dixième session';</script>"
         f"</head><body>{body}</body></html>",
         encoding="utf-8",
     )
