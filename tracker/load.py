@@ -23,7 +23,7 @@ from typing import Any
 
 import docx
 from bs4 import BeautifulSoup
-from bs4.element import NavigableString
+from bs4.element import NavigableString, PageElement, Tag
 from docx.oxml.ns import nsmap, qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
@@ -56,11 +56,11 @@ _BOMS = (
 _CP1252 = "".join(bytes([b]).decode("cp1252", "ignore") or chr(b) for b in range(256))
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([\w:.-]+)", re.IGNORECASE)
-_HIDDEN_TAGS = ["script", "style", "noscript", "head", "template"]
-_BLOCK_TAGS = (
-    "p div li h1 h2 h3 h4 h5 h6 tr table ul ol blockquote section article header footer main nav"
-    " aside dl dt dd pre hr address figure figcaption caption"
-).split()
+_HIDDEN_TAGS = frozenset({"script", "style", "noscript", "head", "template"})
+_BLOCK_TAGS = frozenset(
+    "p div li h1 h2 h3 h4 h5 h6 tr table ul ol blockquote section article header footer main"
+    " nav aside dl dt dd pre hr address figure figcaption caption".split()
+)
 _RATIO_FLOOR = 1_000_000  # archives expanding to less than this are harmless whatever the ratio
 
 
@@ -352,21 +352,23 @@ def _declared_charset(data: bytes) -> str | None:
 
 def _visible_text(soup: BeautifulSoup) -> str:
     """Flatten the parsed page: hidden parts dropped, blocks on their own lines."""
-    for tag in soup.find_all(_HIDDEN_TAGS):
-        tag.decompose()
-    for node in soup.find_all(string=True):
-        if type(node) is NavigableString:
-            node.replace_with(re.sub(r"\s+", " ", node))
-        else:  # comments, doctype, CDATA, processing instructions
-            node.extract()
-    for tag in soup.find_all("br"):
-        tag.replace_with("\n")
-    for tag in soup.find_all(["td", "th"]):
-        tag.insert_after(" ")
-    for tag in soup.find_all(_BLOCK_TAGS):
-        tag.insert_before("\n\n")
-        tag.insert_after("\n\n")
-    lines = (" ".join(line.split()) for line in soup.get_text().split("\n"))
+    parts: list[str] = []
+    stack: list[PageElement | str] = [soup]
+    while stack:  # depth-first, without recursion (deeply nested pages) or tree edits (slow)
+        node = stack.pop()
+        if isinstance(node, Tag) and node.name not in _HIDDEN_TAGS:
+            if node.name == "br":
+                parts.append("\n")
+                continue
+            edge = "\n\n" if node.name in _BLOCK_TAGS else " " if node.name in ("td", "th") else ""
+            parts.append(edge)
+            stack.append(edge)
+            stack.extend(reversed(node.contents))
+        elif type(node) is NavigableString:  # not comments, doctype, CDATA, script text...
+            parts.append(re.sub(r"\s+", " ", node))
+        elif type(node) is str:  # a block edge pushed above
+            parts.append(node)
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
