@@ -51,7 +51,7 @@ def test_each_ga_rule_reproduces_the_sessions_it_governed(
         if session in official:
             projected = calendar._projected_opening(session)
             assert projected is not None
-            assert projected[0] == dt.date.fromisoformat(official[session]["open_date"]), session
+            assert projected == dt.date.fromisoformat(official[session]["open_date"]), session
 
 
 @pytest.mark.parametrize(
@@ -77,7 +77,7 @@ def test_unverified_row_is_not_official(calendars: Calendars) -> None:
     assert window.start == dt.date(2026, 9, 8) and window.basis == Basis.PROJECTED
 
 
-def test_hrc_official_and_year_only_projection(calendars: Calendars) -> None:
+def test_hrc_official_session(calendars: Calendars) -> None:
     window = calendars.window("HRC", 47)
     assert window is not None
     assert (window.start, window.end, window.basis) == (
@@ -85,9 +85,47 @@ def test_hrc_official_and_year_only_projection(calendars: Calendars) -> None:
         dt.date(2021, 7, 14),
         Basis.OFFICIAL,
     )
-    future = calendars.window("HRC", 64)
-    assert future is not None
-    assert (future.start, future.year, future.basis) == (None, 2027, Basis.PROJECTED)
+
+
+@pytest.mark.parametrize(
+    ("session", "start", "earliest", "latest"),
+    [
+        (64, "2027-02-22", None, None),
+        (65, None, "2027-06-01", "2027-07-31"),
+        (66, "2027-09-13", None, None),
+        (75, "2030-09-09", None, None),
+    ],
+)
+def test_future_hrc_sessions_are_projected(
+    session: int, start: str | None, earliest: str | None, latest: str | None, calendars: Calendars
+) -> None:
+    window = calendars.window("HRC", session)
+    assert window is not None and window.basis == Basis.PROJECTED
+    as_date = lambda text: dt.date.fromisoformat(text) if text else None  # noqa: E731
+    assert (window.start, window.earliest, window.latest) == (
+        as_date(start),
+        as_date(earliest),
+        as_date(latest),
+    )
+    assert window.end is None
+
+
+def test_hrc_rules_reproduce_the_sessions_they_cover(calendars: Calendars) -> None:
+    calendar = calendars.by_body["HRC"]
+    shifted = {
+        33: "Eid al-Adha on the Monday",
+        43: "irregular (COVID-19)",
+        44: "postponed (COVID-19)",
+    }
+    checked = 0
+    for row in _rows("hrc.csv"):
+        session = int(row["session"])
+        projected = calendar._projected_opening(session)
+        if projected is None or session in shifted:
+            continue
+        assert projected == dt.date.fromisoformat(row["start_date"]), session
+        checked += 1
+    assert checked >= 25
 
 
 def test_ccpcj_undated_session_gives_only_its_year(calendars: Calendars) -> None:
@@ -120,3 +158,23 @@ def test_invalid_calendar_file_names_the_file(tmp_path: pytest.TempPathFactory) 
     )
     with pytest.raises(DataError, match="ga.csv: line 2"):
         load_calendars(rules)
+
+
+def test_deadline_moves_to_the_working_day_before(tmp_path: pytest.TempPathFactory) -> None:
+    import shutil
+
+    rules = tmp_path / "rules"  # type: ignore[operator]
+    shutil.copytree(ROOT / "rules" / "sessions", rules / "sessions")
+    (rules / "holidays").mkdir()
+    (rules / "holidays" / "geneva.csv").write_text(
+        "date,name,source,verified\n2030-04-12,test holiday,test,yes\n", encoding="utf-8"
+    )
+    calendars = load_calendars(rules)
+    # 10 weeks before Monday 24 June 2030 is Monday 15 April 2030: a working day.
+    assert calendars.due("report", dt.date(2030, 6, 24), "HRC") == dt.date(2030, 4, 15)
+    # 10 weeks before Sunday 21 April 2030 is Sunday 10 February: back to Friday 8 February.
+    assert calendars.due("report", dt.date(2030, 4, 21), "HRC") == dt.date(2030, 2, 8)
+    # 10 weeks before Saturday 22 June 2030 is Saturday 13 April: Friday 12 April is a
+    # holiday at Geneva, so the deadline is Thursday 11 April.
+    assert calendars.due("report", dt.date(2030, 6, 22), "HRC") == dt.date(2030, 4, 11)
+    assert calendars.due("oral_update", dt.date(2030, 6, 24), "HRC") is None

@@ -1,61 +1,89 @@
 """Session calendars: when a body's Nth session meets, and how we know.
 
 Dates come from the tables in ``rules/sessions/`` (official when the row is verified), else
-from the body's opening rule in force for that session (projected). A body whose rule only
-gives a year yields a window with no day: the tracker never invents one.
+from the body's opening rule in force for that session (projected). A rule that only knows the
+months (the Human Rights Council's June session, a commission that meets "in March") yields a
+window with no day, and a body with no rule at all yields its year: the tracker never invents
+a day. Documentation deadlines are counted back from the opening and moved to the previous
+working day of the duty station (weekends and the official UN holidays in ``rules/holidays/``).
 """
 
 from __future__ import annotations
 
+import calendar as month_calendar
 import csv
 import datetime as dt
 import functools
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from tracker.errors import DataError
 from tracker.model import Basis, SessionWindow
 from tracker.rulebook import RULES_DIR
 
-OneDay = dt.timedelta(days=1)
+ONE_DAY = dt.timedelta(days=1)
+YearMonth = tuple[int, int]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 class OpeningRule(_Strict):
-    """A rule that gives the opening day of sessions ``from``..``until``."""
+    """A rule that gives the opening of sessions ``from``..``until`` (of one ``slot`` a year).
 
-    from_: int
+    ``window`` rules give no day, only the first and last month the session can fall in,
+    as (year offset, month) pairs.
+    """
+
+    from_: int = Field(alias="from")
     until: int | None = None
-    rule: Literal["nth_weekday", "weekday_after_nth_weekday", "week_of_month"]
-    month: int
-    n: int
-    weekday: int
+    slot: int | None = None
+    rule: Literal[
+        "nth_weekday", "weekday_after_nth_weekday", "week_of_month", "last_weekday", "window"
+    ]
+    month: int = 1
+    n: int = 1
+    weekday: int = 0
     after_weekday: int | None = None
+    window_start: YearMonth | None = None
+    window_end: YearMonth | None = None
     source: str
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    def covers(self, session: int, slot: int) -> bool:
+        """Whether the rule was in force for ``session`` (in position ``slot`` of its year)."""
+        in_range = self.from_ <= session and (self.until is None or session <= self.until)
+        return in_range and (self.slot is None or self.slot == slot)
 
-    def covers(self, session: int) -> bool:
-        """Whether the rule was in force for ``session``."""
-        return self.from_ <= session and (self.until is None or session <= self.until)
-
-    def opening(self, year: int) -> dt.date:
-        """The opening day the rule gives in ``year``."""
+    def opening(self, year: int) -> dt.date | None:
+        """The opening day the rule gives in ``year``, or None for a window rule."""
         if self.rule == "nth_weekday":
             return _nth_weekday(year, self.month, self.weekday, self.n)
+        if self.rule == "last_weekday":
+            last = dt.date(year, self.month, month_calendar.monthrange(year, self.month)[1])
+            return last - dt.timedelta(days=(last.weekday() - self.weekday) % 7)
         if self.rule == "weekday_after_nth_weekday":
             anchor = _nth_weekday(year, self.month, self.after_weekday or 0, self.n)
             return anchor + dt.timedelta(days=(self.weekday - anchor.weekday()) % 7 or 7)
-        first_working = dt.date(year, self.month, 1)
-        while first_working.weekday() >= 5:
-            first_working += OneDay
-        week_monday = first_working - dt.timedelta(days=first_working.weekday())
-        return week_monday + dt.timedelta(days=self.weekday + 7 * (self.n - 1))
+        if self.rule == "week_of_month":
+            first_working = dt.date(year, self.month, 1)
+            while first_working.weekday() >= 5:
+                first_working += ONE_DAY
+            week_monday = first_working - dt.timedelta(days=first_working.weekday())
+            return week_monday + dt.timedelta(days=self.weekday + 7 * (self.n - 1))
+        return None
+
+    def bounds(self, year: int) -> tuple[dt.date, dt.date] | None:
+        """The first and last day of a window rule in ``year``."""
+        if self.window_start is None or self.window_end is None:
+            return None
+        first_year, first_month = year + self.window_start[0], self.window_start[1]
+        last_year, last_month = year + self.window_end[0], self.window_end[1]
+        last_day = month_calendar.monthrange(last_year, last_month)[1]
+        return dt.date(first_year, first_month, 1), dt.date(last_year, last_month, last_day)
 
 
 def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
@@ -66,25 +94,35 @@ def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
 class Columns(_Strict):
     """Which CSV columns hold what."""
 
-    session: str
-    start: str
-    end: str
-    verified: str
-    source: str
+    session: str = "session"
+    start: str = "start_date"
+    end: str = "end_date"
+    verified: str = "verified"
+    source: str = "source"
 
 
 class CalendarSpec(_Strict):
     """One body's calendar: its table and its rules."""
 
     body: str
-    file: str
-    columns: Columns
-    official_when: list[str]
+    file: str | None = None
+    columns: Columns = Columns()
+    official_when: list[str] = ["yes"]
     first_year: int
     first_session: int = 1
     sessions_per_year: int = 1
+    duty_station: str | None = None
     end_rule: Literal["day_before_next_opening"] | None = None
-    opening_rules: list[OpeningRule]
+    opening_rules: list[OpeningRule] = []
+    numbering: str
+
+
+class DeadlineOverride(_Strict):
+    """A different documentation deadline for one body and/or kind."""
+
+    body: str | None = None
+    kind: str | None = None
+    weeks_before: int
 
 
 class DeadlineSpec(_Strict):
@@ -92,7 +130,15 @@ class DeadlineSpec(_Strict):
 
     weeks_before: int
     kinds: list[str]
+    overrides: list[DeadlineOverride] = []
     source: str
+
+    def weeks(self, body: str, kind: str) -> int | None:
+        """Weeks before the opening a ``kind`` deliverable for ``body`` is due, or None."""
+        for override in self.overrides:
+            if override.body in (None, body) and override.kind in (None, kind):
+                return override.weeks_before
+        return self.weeks_before if kind in self.kinds else None
 
 
 class CalendarFile(_Strict):
@@ -115,9 +161,12 @@ class Row(_Strict):
 class Calendar:
     """The sessions of one body."""
 
-    def __init__(self, spec: CalendarSpec, rows: dict[int, Row]) -> None:
+    def __init__(
+        self, spec: CalendarSpec, rows: dict[int, Row], holidays: frozenset[dt.date]
+    ) -> None:
         self.spec = spec
         self.rows = rows
+        self.holidays = holidays
 
     def year_of(self, session: int) -> int | None:
         """The calendar year in which ``session`` opens."""
@@ -127,58 +176,78 @@ class Calendar:
         offset = (session - self.spec.first_session) // self.spec.sessions_per_year
         return self.spec.first_year + offset
 
+    def slot_of(self, session: int) -> int:
+        """The session's position in its year (0 for the first session of the year)."""
+        return (session - self.spec.first_session) % self.spec.sessions_per_year
+
     def session_in(self, year: int) -> int | None:
         """The first session opening in ``year`` (for year-stamped symbols like E/CN.15/2018/1)."""
         if year < self.spec.first_year:
             return None
         return self.spec.first_session + (year - self.spec.first_year) * self.spec.sessions_per_year
 
+    def sessions_between(self, first_year: int, last_year: int) -> list[int]:
+        """Every session opening from ``first_year`` to ``last_year``, table rows included."""
+        numbered = range(
+            self.session_in(max(first_year, self.spec.first_year)) or self.spec.first_session,
+            (self.session_in(last_year + 1) or self.spec.first_session),
+        )
+        early = [
+            s
+            for s, row in self.rows.items()
+            if s < self.spec.first_session
+            and row.start
+            and first_year <= row.start.year <= last_year
+        ]
+        return sorted({*early, *numbered})
+
     def window(self, session: int) -> SessionWindow:
-        """When ``session`` meets: official, projected by rule, or only its year."""
+        """When ``session`` meets: official, projected by rule, or only its months or year."""
         row = self.rows.get(session)
         year = self.year_of(session)
+        body = self.spec.body
         if row and row.start and row.verified in self.spec.official_when:
-            return SessionWindow(
-                self.spec.body,
-                session,
-                row.start,
-                row.end or self._end(session),
-                Basis.OFFICIAL,
-                row.source,
-                year,
-            )
-        opening = self._projected_opening(session)
-        if opening:
-            start, source = opening
-            return SessionWindow(
-                self.spec.body, session, start, self._end(session), Basis.PROJECTED, source, year
-            )
+            end = row.end or self._end(session)
+            return SessionWindow(body, session, row.start, end, Basis.OFFICIAL, row.source, year)
+        rule = self._rule(session)
+        if rule and year:
+            opening = rule.opening(year)
+            if opening:
+                start = self._working_day_from(opening)
+                return SessionWindow(
+                    body, session, start, self._end(session), Basis.PROJECTED, rule.source, year
+                )
         if row and row.start:
+            source = f"{row.source} (not verified: {row.verified})"
+            return SessionWindow(body, session, row.start, row.end, Basis.PROJECTED, source, year)
+        if rule and year and (bounds := rule.bounds(year)):
             return SessionWindow(
-                self.spec.body,
+                body,
                 session,
-                row.start,
-                row.end,
+                None,
+                None,
                 Basis.PROJECTED,
-                f"{row.source} (not verified: {row.verified})",
+                f"{rule.source}; no day is known",
                 year,
+                bounds[0],
+                bounds[1],
             )
+        source = f"{self.spec.numbering}; no day is known"
+        earliest, latest = (dt.date(year, 1, 1), dt.date(year, 12, 31)) if year else (None, None)
         return SessionWindow(
-            self.spec.body,
-            session,
-            None,
-            None,
-            Basis.PROJECTED,
-            "year from the body's numbering rule; no day is known",
-            year,
+            body, session, None, None, Basis.PROJECTED, source, year, earliest, latest
         )
 
-    def _projected_opening(self, session: int) -> tuple[dt.date, str] | None:
-        year = self.year_of(session)
-        rule = next((r for r in self.spec.opening_rules if r.covers(session)), None)
+    def _rule(self, session: int) -> OpeningRule | None:
+        slot = self.slot_of(session)
+        return next((r for r in self.spec.opening_rules if r.covers(session, slot)), None)
+
+    def _projected_opening(self, session: int) -> dt.date | None:
+        year, rule = self.year_of(session), self._rule(session)
         if rule is None or year is None:
             return None
-        return rule.opening(year), rule.source
+        opening = rule.opening(year)
+        return self._working_day_from(opening) if opening else None
 
     def _end(self, session: int) -> dt.date | None:
         row = self.rows.get(session)
@@ -188,9 +257,24 @@ class Calendar:
             return None
         following = self.rows.get(session + 1)
         if following and following.start and following.verified in self.spec.official_when:
-            return following.start - OneDay
+            return following.start - ONE_DAY
         opening = self._projected_opening(session + 1)
-        return opening[0] - OneDay if opening else None
+        return opening - ONE_DAY if opening else None
+
+    def is_working_day(self, day: dt.date) -> bool:
+        """Neither a weekend nor an official holiday at the body's duty station."""
+        return day.weekday() < 5 and day not in self.holidays
+
+    def _working_day_from(self, day: dt.date) -> dt.date:
+        while not self.is_working_day(day):
+            day += ONE_DAY
+        return day
+
+    def working_day_before(self, day: dt.date) -> dt.date:
+        """``day``, or the last working day before it."""
+        while not self.is_working_day(day):
+            day -= ONE_DAY
+        return day
 
 
 class Calendars:
@@ -215,54 +299,90 @@ class Calendars:
         calendar = self.by_body.get(body)
         return calendar.session_in(year) if calendar else None
 
-    def due(self, kind: str, opening: dt.date) -> dt.date | None:
-        """The documentation deadline of a ``kind`` deliverable for a session opening then."""
-        if kind not in self.deadlines.kinds:
+    def due(self, kind: str, opening: dt.date, body: str = "") -> dt.date | None:
+        """The documentation deadline of a ``kind`` deliverable for a session opening then.
+
+        Counted back from the opening, then moved to the previous working day of the body's
+        duty station.
+        """
+        weeks = self.deadlines.weeks(body, kind)
+        if weeks is None:
             return None
-        return opening - dt.timedelta(weeks=self.deadlines.weeks_before)
+        due = opening - dt.timedelta(weeks=weeks)
+        calendar = self.by_body.get(body)
+        return calendar.working_day_before(due) if calendar else due
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+    except OSError as exc:
+        raise DataError(path, f"cannot read: {exc.strerror or exc}") from exc
 
 
 def _read_rows(path: Path, columns: Columns) -> dict[int, Row]:
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            records = list(csv.DictReader(handle))
-    except OSError as exc:
-        raise DataError(path, f"cannot read: {exc.strerror or exc}") from exc
     rows: dict[int, Row] = {}
-    for line, record in enumerate(records, start=2):
+    for line, record in enumerate(_read_csv(path), start=2):
         try:
             row = Row(
                 session=int(record[columns.session]),
-                start=record[columns.start] or None,
-                end=record[columns.end] or None,
+                start=_date_or_none(record[columns.start]),
+                end=_date_or_none(record[columns.end]),
                 verified=record[columns.verified],
                 source=record[columns.source],
             )
         except (KeyError, ValueError, ValidationError) as exc:
-            raise DataError(path, f"line {line}: {exc}") from exc
+            raise DataError(path, f"line {line}: {str(exc).splitlines()[0]}") from exc
         if row.start and row.end and row.end < row.start:
             raise DataError(path, f"line {line}: session ends before it starts")
         rows[row.session] = row
     return rows
 
 
+def _date_or_none(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _read_holidays(folder: Path, station: str | None) -> frozenset[dt.date]:
+    """Official holidays of a duty station (``rules/holidays/<station>.csv``), if listed."""
+    if station is None or not (folder / f"{station}.csv").exists():
+        return frozenset()
+    path = folder / f"{station}.csv"
+    days = set()
+    for line, record in enumerate(_read_csv(path), start=2):
+        try:
+            days.add(dt.date.fromisoformat(record["date"]))
+        except (KeyError, ValueError) as exc:
+            raise DataError(path, f"line {line}: {exc}") from exc
+    return frozenset(days)
+
+
+def _spec_file(path: Path) -> CalendarFile:
+    try:
+        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return CalendarFile.model_validate(raw)
+    except OSError as exc:
+        raise DataError(path, f"cannot read: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        raise DataError(path, f"invalid YAML: {exc}") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise DataError(path, f"{where}: {first['msg']}") from exc
+
+
 @functools.lru_cache(maxsize=4)
 def load_calendars(rules_dir: Path = RULES_DIR) -> Calendars:
-    """Load ``rules/sessions/calendars.yaml`` and the tables it names."""
-    import yaml
-
+    """Load ``rules/sessions/calendars.yaml``, the tables it names and the holiday lists."""
     folder = rules_dir / "sessions"
-    path = folder / "calendars.yaml"
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for spec in raw.get("calendars", []):
-            for rule in spec.get("opening_rules", []):
-                rule["from_"] = rule.pop("from")
-        spec_file = CalendarFile.model_validate(raw)
-    except (OSError, yaml.YAMLError, ValidationError, AttributeError, KeyError) as exc:
-        raise DataError(path, str(exc).splitlines()[0]) from exc
+    spec_file = _spec_file(folder / "calendars.yaml")
     calendars = {
-        spec.body: Calendar(spec, _read_rows(folder / spec.file, spec.columns))
+        spec.body: Calendar(
+            spec,
+            _read_rows(folder / spec.file, spec.columns) if spec.file else {},
+            _read_holidays(rules_dir / "holidays", spec.duty_station),
+        )
         for spec in spec_file.calendars
     }
     return Calendars(calendars, spec_file.deadlines)

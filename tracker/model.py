@@ -177,6 +177,8 @@ class SessionWindow:
     basis: Basis
     source: str
     year: int | None = None
+    earliest: dt.date | None = None
+    latest: dt.date | None = None
 
 
 @dataclass(frozen=True)

@@ -160,26 +160,26 @@ def _count_from(start: int, step: int) -> Iterator[int]:
 
 
 def _beyond(window: SessionWindow, horizon: Horizon) -> bool:
-    if window.start is not None:
-        return window.start > horizon.last_day
+    first_day = window.start or window.earliest
+    if first_day is not None:
+        return first_day > horizon.last_day
     return window.year is not None and window.year > horizon.last_day.year
 
 
 def _from_window(mandate: Mandate, window: SessionWindow, calendars: Calendars) -> Deliverable:
     detail = f"{window.body} session {window.session}: {window.source}"
     if window.start is None:
-        year = window.year
-        span = (dt.date(year, 1, 1), dt.date(year, 12, 31)) if year else None
+        span = (window.earliest, window.latest) if window.latest else None
         return _make(
             mandate,
             f"s{window.session}",
             session=window.session,
-            year=year,
+            year=window.year,
             basis=window.basis,
             window=span,
             detail=detail,
         )
-    due = calendars.due(str(mandate.kind), window.start) or window.start
+    due = calendars.due(str(mandate.kind), window.start, window.body) or window.start
     return _make(
         mandate,
         f"s{window.session}",
