@@ -143,3 +143,43 @@ def test_invalid_rules_exit_with_data_error(
     assert done.returncode == 3
     assert "verbs.yaml" in done.stderr or "rules/fr" in done.stderr
     assert "bad pattern" in done.stderr
+
+
+def test_session_command_json(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["session", "HRC", "47", "--json"])
+    assert result.exit_code == 0, result.output
+    window = json.loads(result.stdout)
+    assert {k: window[k] for k in ("body", "session", "start", "end", "basis")} == {
+        "body": "HRC",
+        "session": 47,
+        "start": "2021-06-21",
+        "end": "2021-07-14",
+        "basis": "official",
+    }
+    assert window["source"]
+    projected = json.loads(runner.invoke(app, ["session", "ga", "84", "--json"]).stdout)
+    assert (projected["start"], projected["basis"]) == ("2029-09-11", "projected")
+
+
+def test_every_verified_ga_row_through_the_command(runner: CliRunner) -> None:
+    import csv
+
+    with (ROOT / "rules" / "sessions" / "ga.csv").open(encoding="utf-8") as handle:
+        verified = [r for r in csv.DictReader(handle) if r["open_verified"] == "yes"]
+    for row in verified:
+        window = json.loads(runner.invoke(app, ["session", "GA", row["session"], "--json"]).stdout)
+        assert (window["start"], window["basis"]) == (row["open_date"], "official")
+
+
+def test_sessions_command_lists_a_span(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["sessions", "GA", "--from", "2027", "--until", "2035", "--json"])
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["session"] for r in rows] == list(range(82, 91))
+    assert {r["basis"] for r in rows} == {"projected"}
+    hrc = runner.invoke(app, ["sessions", "HRC", "--from", "2027", "--until", "2027", "--json"])
+    assert [json.loads(line)["session"] for line in hrc.stdout.splitlines()] == [64, 65, 66]
+
+
+def test_unknown_body_is_a_usage_error(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["session", "XYZ", "3"])
+    assert result.exit_code == 2 and "no session calendar for 'XYZ'" in result.stderr

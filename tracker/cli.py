@@ -1,4 +1,4 @@
-"""The ``tracker`` command line (typer): ingest, extract, upcoming."""
+"""The ``tracker`` command line (typer): ingest, extract, upcoming, session, sessions."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from tracker.analyse import load_toolkit
+from tracker.calendars import Calendar
 from tracker.clock import Clock, SystemClock
 from tracker.errors import TrackerError, UsageError
+from tracker.model import SessionWindow
 from tracker.pipeline import Outcome, analyse_paths, count_files, ingest
 from tracker.query import Filters, Schedule
 from tracker.render import (
@@ -23,6 +25,7 @@ from tracker.render import (
     mandates_table,
     outcomes_table,
     print_table,
+    sessions_table,
     upcoming_table,
 )
 from tracker.schedule import Horizon
@@ -175,6 +178,68 @@ def upcoming_command(
         sys.stdout.write(json_lines(v.as_json() for v in views))
     else:
         print_table(upcoming_table(views, today))
+
+
+def _window_json(window: SessionWindow) -> dict[str, Any]:
+    return {
+        "body": window.body,
+        "session": window.session,
+        "start": window.start,
+        "end": window.end,
+        "basis": str(window.basis),
+        "source": window.source,
+        "year": window.year,
+        "earliest": window.earliest,
+        "latest": window.latest,
+    }
+
+
+def _calendar_of(body: str) -> Calendar:
+    calendars = load_toolkit().calendars
+    calendar = calendars.by_body.get(body) or next(
+        (c for code, c in calendars.by_body.items() if code.lower() == body.lower()), None
+    )
+    if calendar is None:
+        known = ", ".join(sorted(calendars.by_body))
+        raise UsageError(f"no session calendar for '{body}' (known: {known})")
+    return calendar
+
+
+@app.command("session")
+@reports_errors
+def session_command(
+    body: Annotated[str, typer.Argument(help="GA, HRC, CCPCJ, CND, CSW, CSocD, ECOSOC…")],
+    session: Annotated[int, typer.Argument(help="Session number (a year for ECOSOC).")],
+    json: JsonOption = False,
+) -> None:
+    """When a body's session meets, and whether that date is official or projected."""
+    window = _calendar_of(body).window(session)
+    if json:
+        sys.stdout.write(json_lines([_window_json(window)]))
+    else:
+        print_table(sessions_table([window]))
+
+
+@app.command("sessions")
+@reports_errors
+def sessions_command(
+    body: Annotated[str, typer.Argument(help="GA, HRC, CCPCJ, CND, CSW, CSocD, ECOSOC…")],
+    first: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
+    last: Annotated[int | None, typer.Option("--until", help="Last year.")] = None,
+    json: JsonOption = False,
+) -> None:
+    """List a body's sessions over a span of years (default: this year and the next five)."""
+    calendar = _calendar_of(body)
+    this_year = clock.today().year
+    first_year = first if first is not None else this_year
+    last_year = last if last is not None else first_year + 5
+    if last_year < first_year:
+        raise UsageError("--until is before --from")
+    windows = [calendar.window(s) for s in calendar.sessions_between(first_year, last_year)]
+    if json:
+        sys.stdout.write(json_lines(_window_json(w) for w in windows))
+    else:
+        print_table(sessions_table(windows))
 
 
 def main() -> None:

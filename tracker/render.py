@@ -11,7 +11,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from tracker.model import Mandate
+from tracker.model import Mandate, SessionWindow
 from tracker.pipeline import Outcome
 from tracker.query import DeliverableView
 
@@ -89,6 +89,32 @@ def upcoming_table(views: list[DeliverableView], today: dt.date) -> Table:
             v.actor,
             f"{v.symbol or Path(v.source).name} ¶{v.paragraph}",
             style="red" if late and v.date and v.date >= today else None,
+        )
+    return table
+
+
+def sessions_table(windows: list[SessionWindow]) -> Table:
+    """Session windows with how each date is known."""
+    table = Table(show_edge=False)
+    for name in ("body", "session", "start", "end", "basis", "source"):
+        table.add_column(name, overflow="fold")
+    for w in windows:
+        start = (
+            w.start.isoformat()
+            if w.start
+            else (
+                f"{w.earliest:%Y-%m}..{w.latest:%Y-%m}"
+                if w.earliest and w.latest
+                else str(w.year or "?")
+            )
+        )
+        table.add_row(
+            w.body,
+            str(w.session),
+            start,
+            w.end.isoformat() if w.end else "",
+            str(w.basis),
+            w.source,
         )
     return table
 
