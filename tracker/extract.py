@@ -141,7 +141,7 @@ def split_clauses(text: str, rules: LanguageRules) -> list[Clause]:
         last_end = match.end()
         pronoun = match.groupdict().get("pronoun")
         verb = match.group("verb")
-        if pronoun:
+        if pronoun and verb.lower().startswith(pronoun.lower()):
             verb = verb[len(pronoun) :].lstrip()
         clauses.append(Clause(rule, verb, start, match.end(), len(text), pronoun))
     return [
