@@ -17,6 +17,8 @@ from tracker.analyse import load_toolkit
 from tracker.calendars import Calendar
 from tracker.clock import Clock, SystemClock
 from tracker.errors import TrackerError, UsageError
+from tracker.evaluate import load_gold, load_negatives, score
+from tracker.load import discover
 from tracker.model import SessionWindow
 from tracker.pipeline import Outcome, analyse_paths, count_files, ingest
 from tracker.query import Filters, Schedule
@@ -240,6 +242,46 @@ def sessions_command(
         sys.stdout.write(json_lines(_window_json(w) for w in windows))
     else:
         print_table(sessions_table(windows))
+
+
+@app.command("eval")
+@reports_errors
+def eval_command(
+    gold: Annotated[Path, typer.Argument(help="Gold file (JSON Lines, one mandate a line).")],
+    paths: Paths,
+    negatives: Annotated[
+        Path | None,
+        typer.Option(help="Tempting non-mandates (default: negatives.jsonl beside the gold)."),
+    ] = None,
+    exclude_agenda: Annotated[bool, typer.Option(help="Leave out agenda inclusions.")] = False,
+    exclude_borderline: Annotated[bool, typer.Option(help="Leave out borderline rows.")] = False,
+    json: JsonOption = False,
+) -> None:
+    """Compare extraction with a gold annotation: precision, recall, F1, misses, false hits."""
+    gold_rows = load_gold(gold)
+    negatives = negatives or gold.with_name("negatives.jsonl")
+    negative_rows = load_negatives(negatives) if negatives.exists() else []
+    annotated = {row.doc for row in gold_rows}
+    toolkit = load_toolkit()
+    files, errors = discover(paths)
+    wanted = [f for f in files if f.name in annotated]
+    mandates = []
+    for result in analyse_paths(wanted, toolkit, _horizon(Settings())):
+        if isinstance(result, Outcome):
+            err.print(f"[red]error:[/red] {result.path}: {result.error}", highlight=False)
+            continue
+        mandates.extend(result.mandates)
+    documents = {f.name for f in wanted}
+    report = score(
+        gold_rows, mandates, documents, negative_rows, exclude_agenda, exclude_borderline
+    )
+    if json:
+        sys.stdout.write(json_lines([report.as_json()]))
+    else:
+        sys.stdout.write(report.summary() + "\n")
+    if errors or len(documents) < len(annotated):
+        missing = len(annotated) - len(documents)
+        err.print(f"{missing} annotated document(s) not found among the paths", highlight=False)
 
 
 def main() -> None:

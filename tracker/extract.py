@@ -18,7 +18,9 @@ from tracker.model import Document, Kind, Mandate, Paragraph, Recurrence
 from tracker.numbers import parse_cardinal, parse_ordinal
 from tracker.rulebook import Bodies, KindRule, LanguageRules, TimingRule, VerbRule
 
-_ANCHORS = {"session", "sessions", "next_session", "session_year", "year", "date", "observance"}
+_ANCHORS = {
+    "session", "sessions", "next_session", "session_year", "year", "date", "observance", "event"
+}
 _LEAD = r"(?:^\s*|[,;:]\s+(?:et\s+|and\s+)?|\s+(?:et|and)\s+)"
 
 
@@ -180,21 +182,88 @@ def _overlap(a: Hit, b: Hit) -> bool:
 def _clause_mandates(
     clause: Clause, hits: list[Hit], actor: str, paragraph: Paragraph, context: Context
 ) -> Iterator[Mandate]:
-    """The mandates one clause creates from its timing hits."""
-    body_text = paragraph.text[clause.verb_end : clause.end]
-    kind_match = _kind(body_text, context.rules)
-    has_cue = kind_match is not None or _has_cue(body_text, context.rules)
-    recurrences = [h for h in hits if h.rule.yields == "recurrence"]
-    starts = [h for h in hits if h.rule.yields == "start"]
+    """The mandates one clause creates, segment by coordinated segment.
+
+    Recurrences and starts (« tous les quatre ans … à compter de … ») belong to the whole
+    clause; each anchor takes the kind of its own segment, else the clause's.
+    """
+    text = paragraph.text
+    clause_kind = _kind(text[clause.verb_end : clause.end], context.rules)
+    has_cue = clause_kind is not None or _has_cue(text[clause.verb_end : clause.end], context.rules)
+    modifiers = [h for h in hits if h.rule.yields in ("recurrence", "start")]
     anchors = [h for h in hits if h.rule.yields in _ANCHORS or _start_session(h)]
     anchors = [h for h in anchors if has_cue or not h.rule.needs_cue]
-    if not anchors and recurrences and kind_match is not None:
-        anchors = [recurrences[0]]
+    if not anchors:
+        if clause_kind is not None:
+            yield from _recurring_only(clause, modifiers, actor, paragraph, context, clause_kind)
+        return
+    for start, end in _segments(clause, text, context.rules):
+        mine = [h for h in anchors if start <= h.start < end]
+        if mine:
+            kind_match = _kind(text[start:end], context.rules) or clause_kind
+            yield from _segment_mandates(clause, mine, modifiers, actor, paragraph, context, kind_match)
+
+
+def _recurring_only(
+    clause: Clause,
+    modifiers: list[Hit],
+    actor: str,
+    paragraph: Paragraph,
+    context: Context,
+    kind_match: tuple[Kind, KindRule],
+) -> Iterator[Mandate]:
+    """A clause with only a recurrence (« un rapport annuel »): one mandate per recurrence."""
+    starts = [h for h in modifiers if h.rule.yields == "start"]
+    for recurrence in (h for h in modifiers if h.rule.yields == "recurrence"):
+        for mandate in _anchor_mandates(recurrence, clause, actor, paragraph, context, kind_match):
+            mandate = _with_recurrence(mandate, recurrence, [recurrence], starts, context)
+            yield _with_quote(mandate, paragraph, [recurrence, *starts])
+
+
+def _segments(clause: Clause, text: str, rules: LanguageRules) -> list[tuple[int, int]]:
+    """Cut a clause at its coordinated infinitives (« et de présenter », "and to submit")."""
+    cuts = [clause.start]
+    pattern = rules.compile(rules.segment_break)
+    for match in pattern.finditer(text, clause.verb_end, clause.end):
+        cuts.append(match.start())
+    cuts.append(clause.end)
+    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+
+
+def _segment_mandates(
+    clause: Clause,
+    anchors: list[Hit],
+    modifiers: list[Hit],
+    actor: str,
+    paragraph: Paragraph,
+    context: Context,
+    kind_match: tuple[Kind, KindRule] | None,
+) -> Iterator[Mandate]:
+    """One mandate per anchor of a segment; a session and a day side by side make one."""
+    recurrences = [h for h in modifiers if h.rule.yields == "recurrence"]
+    starts = [h for h in modifiers if h.rule.yields == "start"]
+    sessions = [h for h in anchors if h.rule.yields in ("session", "start")]
+    days = [h for h in anchors if h.rule.yields in ("year", "date")]
+    merged = len(sessions) == 1 and len(days) == 1
     for anchor in anchors:
+        if merged and anchor is days[0]:
+            continue
         for mandate in _anchor_mandates(anchor, clause, actor, paragraph, context, kind_match):
+            quoted = [anchor, *recurrences, *starts]
+            if merged:
+                mandate = _with_day(mandate, days[0], context)
+                quoted.append(days[0])
             mandate = _with_recurrence(mandate, anchor, recurrences, starts, context)
             if not _is_past(mandate, context):
-                yield _with_quote(mandate, paragraph, [anchor, *recurrences, *starts])
+                yield _with_quote(mandate, paragraph, quoted)
+
+
+def _with_day(mandate: Mandate, hit: Hit, context: Context) -> Mandate:
+    """Add the year or date stated beside a session (« … session, le 26 octobre 2026 »)."""
+    if hit.rule.yields == "date":
+        date = _date(hit, context)
+        return replace(mandate, date=date, year=date.year) if date else mandate
+    return replace(mandate, year=int(hit.group("year") or 0) or None)
 
 
 def _start_session(hit: Hit) -> bool:
@@ -233,7 +302,7 @@ def _anchor_mandates(
         date = _date(anchor, context)
         if date:
             yield replace(base, date=date, year=date.year)
-    elif yields == "recurrence":
+    elif yields in ("recurrence", "event"):
         yield base
 
 
@@ -346,10 +415,9 @@ def _is_past(mandate: Mandate, context: Context) -> bool:
 
 
 def _with_quote(mandate: Mandate, paragraph: Paragraph, hits: list[Hit]) -> Mandate:
-    """Quote the words stating the deadline: the anchor and its recurrence and start."""
-    start = mandate.quote_start
+    """Quote the words stating the deadline: the anchor and its recurrence, start or day."""
     end = max(h.end for h in hits)
-    start = min([start, *(h.start for h in hits[1:])])
+    start = min([mandate.quote_start, *(h.start for h in hits[1:])])
     return replace(mandate, quote=paragraph.text[start:end], quote_start=start, quote_end=end)
 
 
@@ -371,12 +439,21 @@ def _day(text: str, context: Context) -> int:
 
 
 def _kind(text: str, rules: LanguageRules) -> tuple[Kind, KindRule] | None:
-    """The kind whose words come first in the clause (rule order breaks ties)."""
+    """The kind whose words come first in the text (rule order breaks ties).
+
+    A kind word that completes another noun (« préparatifs du Congrès », "preparations for
+    the Congress") does not count.
+    """
+    complement = rules.compile(rules.complement)
     best: tuple[int, int, KindRule] | None = None
     for order, rule in enumerate(rules.kinds):
-        match = rules.compile(rule.pattern).search(text)
-        if match and (best is None or (match.start(), order) < best[:2]):
-            best = (match.start(), order, rule)
+        for match in rules.compile(rule.pattern).finditer(text):
+            before = text[max(0, match.start() - 60) : match.start()]
+            if rule.complement_sensitive and complement.search(before):
+                continue
+            if best is None or (match.start(), order) < best[:2]:
+                best = (match.start(), order, rule)
+            break
     return (Kind(best[2].kind), best[2]) if best else None
 
 

@@ -12,7 +12,7 @@ from tracker.rulebook import Lexicon
 
 def parse_ordinal(text: str, lexicon: Lexicon) -> int | None:
     """Return the number an ordinal phrase stands for, or None if it is not one."""
-    phrase = " ".join(text.lower().split())
+    phrase = re.sub(r"\s*-\s*", "-", " ".join(text.lower().split()))
     figures = re.fullmatch(r"(\d{1,3})\D*", phrase)
     if figures:
         return int(figures.group(1))

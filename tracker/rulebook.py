@@ -160,6 +160,7 @@ class KindRule(_Strict):
     id: str
     pattern: str
     kind: str
+    complement_sensitive: bool = False
     examples: list[Example] = []
 
 
@@ -171,6 +172,7 @@ TimingYield = Literal[
     "year",
     "date",
     "observance",
+    "event",
     "recurrence",
     "start",
     "ignore",
@@ -211,6 +213,8 @@ class LanguageRules(_Strict):
     timing: list[TimingRule]
     links: list[LinkRule]
     object_end: str
+    segment_break: str
+    complement: str
     agent: str
     celebrants: str
     pronouns: list[str]
