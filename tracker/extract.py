@@ -19,7 +19,14 @@ from tracker.numbers import parse_cardinal, parse_ordinal
 from tracker.rulebook import Bodies, KindRule, LanguageRules, TimingRule, VerbRule
 
 _ANCHORS = {
-    "session", "sessions", "next_session", "session_year", "year", "date", "observance", "event"
+    "session",
+    "sessions",
+    "next_session",
+    "session_year",
+    "year",
+    "date",
+    "observance",
+    "event",
 }
 _LEAD = r"(?:^\s*|[,;:]\s+(?:et\s+|and\s+)?|\s+(?:et|and)\s+)"
 
@@ -197,11 +204,25 @@ def _clause_mandates(
         if clause_kind is not None:
             yield from _recurring_only(clause, modifiers, actor, paragraph, context, clause_kind)
         return
+    previous_kind: tuple[Kind, KindRule] | None = None
     for start, end in _segments(clause, text, context.rules):
         mine = [h for h in anchors if start <= h.start < end]
-        if mine:
-            kind_match = _kind(text[start:end], context.rules) or clause_kind
-            yield from _segment_mandates(clause, mine, modifiers, actor, paragraph, context, kind_match)
+        segment_kind = _kind(text[start:end], context.rules)
+        region_start = start
+        for anchor in sorted(mine, key=lambda h: h.start):
+            kind_match = _kind_near(text, region_start, end, anchor, context.rules)
+            yield from _segment_mandates(
+                clause,
+                [anchor],
+                mine,
+                modifiers,
+                actor,
+                paragraph,
+                context,
+                kind_match or segment_kind or previous_kind,
+            )
+            region_start = anchor.end
+        previous_kind = segment_kind or previous_kind
 
 
 def _recurring_only(
@@ -233,29 +254,47 @@ def _segments(clause: Clause, text: str, rules: LanguageRules) -> list[tuple[int
 def _segment_mandates(
     clause: Clause,
     anchors: list[Hit],
+    segment: list[Hit],
     modifiers: list[Hit],
     actor: str,
     paragraph: Paragraph,
     context: Context,
     kind_match: tuple[Kind, KindRule] | None,
 ) -> Iterator[Mandate]:
-    """One mandate per anchor of a segment; a session and a day side by side make one."""
+    """The mandates of anchors of one segment.
+
+    A session and a day stated side by side (« à sa 81e session, le 26 octobre 2026 ») make one
+    mandate with both.
+    """
     recurrences = [h for h in modifiers if h.rule.yields == "recurrence"]
     starts = [h for h in modifiers if h.rule.yields == "start"]
-    sessions = [h for h in anchors if h.rule.yields in ("session", "start")]
-    days = [h for h in anchors if h.rule.yields in ("year", "date")]
-    merged = len(sessions) == 1 and len(days) == 1
     for anchor in anchors:
-        if merged and anchor is days[0]:
+        partner = _day_beside(anchor, segment, paragraph.text)
+        if anchor.rule.yields in ("year", "date") and any(
+            _day_beside(other, segment, paragraph.text) is anchor for other in segment
+        ):
             continue
         for mandate in _anchor_mandates(anchor, clause, actor, paragraph, context, kind_match):
             quoted = [anchor, *recurrences, *starts]
-            if merged:
-                mandate = _with_day(mandate, days[0], context)
-                quoted.append(days[0])
+            if partner is not None:
+                mandate = _with_day(mandate, partner, context)
+                quoted.append(partner)
             mandate = _with_recurrence(mandate, anchor, recurrences, starts, context)
             if not _is_past(mandate, context):
                 yield _with_quote(mandate, paragraph, quoted)
+
+
+def _day_beside(anchor: Hit, segment: list[Hit], text: str) -> Hit | None:
+    """The one year or date stated right after a session anchor in the same segment."""
+    if anchor.rule.yields not in ("session", "start"):
+        return None
+    sessions = [h for h in segment if h.rule.yields in ("session", "start")]
+    days = [h for h in segment if h.rule.yields in ("year", "date")]
+    if len(sessions) != 1 or len(days) != 1:
+        return None
+    day = days[0]
+    gap = text[anchor.end : day.start] if day.start >= anchor.end else text[day.end : anchor.start]
+    return day if len(gap) <= 60 and not re.search(r"[;]", gap) else None
 
 
 def _with_day(mandate: Mandate, hit: Hit, context: Context) -> Mandate:
@@ -438,23 +477,47 @@ def _day(text: str, context: Context) -> int:
     return words.get(text.lower()) or int(re.sub(r"\D", "", text) or 0)
 
 
-def _kind(text: str, rules: LanguageRules) -> tuple[Kind, KindRule] | None:
-    """The kind whose words come first in the text (rule order breaks ties).
+def _kind_matches(text: str, rules: LanguageRules) -> list[tuple[int, int, KindRule]]:
+    """Every kind word in the text as (start, rule order, rule), in order.
 
-    A kind word that completes another noun (« préparatifs du Congrès », "preparations for
-    the Congress") does not count.
+    A match inside an earlier one is dropped (« l'examen de la question » is an agenda item,
+    not also a review). A kind word that completes another noun (« préparatifs du Congrès »,
+    "preparations for the Congress") does not say what is asked, for the rules marked
+    complement_sensitive.
     """
     complement = rules.compile(rules.complement)
-    best: tuple[int, int, KindRule] | None = None
+    found: list[tuple[int, int, int, KindRule]] = []
     for order, rule in enumerate(rules.kinds):
         for match in rules.compile(rule.pattern).finditer(text):
             before = text[max(0, match.start() - 60) : match.start()]
-            if rule.complement_sensitive and complement.search(before):
-                continue
-            if best is None or (match.start(), order) < best[:2]:
-                best = (match.start(), order, rule)
-            break
-    return (Kind(best[2].kind), best[2]) if best else None
+            if not (rule.complement_sensitive and complement.search(before)):
+                found.append((match.start(), order, match.end(), rule))
+    kept: list[tuple[int, int, KindRule]] = []
+    covered = -1
+    for start, order, end, rule in sorted(found, key=lambda item: (item[0], item[1])):
+        if start < covered:
+            continue
+        kept.append((start, order, rule))
+        covered = max(covered, end)
+    return kept
+
+
+def _kind(text: str, rules: LanguageRules) -> tuple[Kind, KindRule] | None:
+    """The kind whose words come first in the text (rule order breaks ties)."""
+    found = _kind_matches(text, rules)
+    return (Kind(found[0][2].kind), found[0][2]) if found else None
+
+
+def _kind_near(
+    text: str, start: int, end: int, anchor: Hit, rules: LanguageRules
+) -> tuple[Kind, KindRule] | None:
+    """The kind of one anchor: the first kind word from ``start`` up to the anchor's end, else
+    the first in the rest of the segment up to ``end``.
+
+    ``start`` is the end of the previous anchor of the segment, so that "a review conference
+    in 2030, preceded by a preparatory meeting in early 2030" gives a review and a meeting.
+    """
+    return _kind(text[start : anchor.end], rules) or _kind(text[start:end], rules)
 
 
 def _has_cue(text: str, rules: LanguageRules) -> bool:

@@ -16,7 +16,8 @@ from tracker.rulebook import Bodies
 
 _NUMBERED = re.compile(r"^(\d{1,3})\s*\.(?:\s+(\S.*))?$")
 _TAIL = re.compile(
-    r"^[*_\s]*(?:\d+\s*(?:e|re|ème|st|nd|rd|th)?\s+(?:séance plénière|plenary meeting|séance|meeting)\b"
+    r"^[*_\s]*(?:\d+\s*(?:e|re|ème|st|nd|rd|th)?\s+"
+    r"(?:séance plénière|plenary meeting|séance|meeting)\b"
     r"|Annexe?s?\b|Annex(?:es)?\b|\[?Adopt(?:ée|ed)\b)",
     re.I,
 )
