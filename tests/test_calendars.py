@@ -178,3 +178,36 @@ def test_deadline_moves_to_the_working_day_before(tmp_path: pytest.TempPathFacto
     # holiday at Geneva, so the deadline is Thursday 11 April.
     assert calendars.due("report", dt.date(2030, 6, 22), "HRC") == dt.date(2030, 4, 11)
     assert calendars.due("oral_update", dt.date(2030, 6, 24), "HRC") is None
+
+
+@pytest.mark.parametrize("body", ["GA", "HRC", "CCPCJ", "CND", "CSW", "CSocD", "ECOSOC"])
+def test_every_verified_row_of_every_table_is_official(body: str, calendars: Calendars) -> None:
+    calendar = calendars.by_body[body]
+    assert calendar.rows, f"{body} has no table"
+    for session, row in calendar.rows.items():
+        window = calendar.window(session)
+        if row.start and row.verified in calendar.spec.official_when:
+            assert (window.start, window.basis) == (row.start, Basis.OFFICIAL), (body, session)
+            if row.end:
+                assert window.end == row.end
+        else:
+            assert window.basis == Basis.PROJECTED, (body, session)
+
+
+def test_commission_without_a_day_gives_its_month(calendars: Calendars) -> None:
+    window = calendars.window("CSW", 75)
+    assert window is not None
+    assert (window.start, window.earliest, window.latest, window.year) == (
+        None,
+        dt.date(2031, 3, 1),
+        dt.date(2031, 3, 31),
+        2031,
+    )
+    assert calendars.year_session("CND", 2023) == 66
+    assert calendars.year_session("CSocD", 2025) == 63
+
+
+def test_floating_holidays_do_not_move_deadlines(calendars: Calendars) -> None:
+    new_york = calendars.by_body["GA"]
+    assert not new_york.is_working_day(dt.date(2017, 12, 25))
+    assert new_york.is_working_day(dt.date(2017, 1, 6))  # Orthodox Christmas: a floating holiday

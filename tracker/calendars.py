@@ -351,6 +351,8 @@ def _read_holidays(folder: Path, station: str | None) -> frozenset[dt.date]:
     path = folder / f"{station}.csv"
     days = set()
     for line, record in enumerate(_read_csv(path), start=2):
+        if "floating" in record.get("name", "").lower():
+            continue
         try:
             days.add(dt.date.fromisoformat(record["date"]))
         except (KeyError, ValueError) as exc:
