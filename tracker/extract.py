@@ -317,14 +317,29 @@ def _anchor_mandates(
     context: Context,
     kind_match: tuple[Kind, KindRule] | None,
 ) -> Iterator[Mandate]:
-    """One mandate per deliverable the anchor names (several for « ses 85e et 90e sessions »)."""
-    lexicon = context.rules.lexicon
-    kind = kind_match[0] if kind_match else Kind.OTHER
-    yields = anchor.rule.yields
+    """One mandate per deliverable the anchor names.
+
+    Several for « à ses 85e et 90e sessions », and one per receiving body for « au Conseil
+    et à l'Assemblée générale » when the anchor names no session.
+    """
     target = _target_body(clause, anchor, paragraph.text, context)
+    kind = kind_match[0] if kind_match else Kind.OTHER
     base = _mandate(clause, actor, kind, target, anchor, paragraph, context, kind_match)
+    targets = [target]
+    if anchor.rule.yields in ("recurrence", "year", "date", "event"):
+        targets = (
+            _conjoined_bodies(paragraph.text[clause.verb_end : clause.end], context) or targets
+        )
+    for body in targets:
+        yield from _timed(replace(base, target_body=body), anchor, context)
+
+
+def _timed(base: Mandate, anchor: Hit, context: Context) -> Iterator[Mandate]:
+    """The mandate with what its anchor says of time."""
+    lexicon = context.rules.lexicon
+    yields = anchor.rule.yields
     if yields == "observance":
-        yield _observance(base, anchor, paragraph.text, context)
+        yield _observance(base, anchor, context)
     elif yields == "sessions":
         ordinal = context.rules.compile("{ORD}")
         for match in ordinal.finditer(anchor.match.group(0)):
@@ -333,9 +348,14 @@ def _anchor_mandates(
         yield replace(base, session=parse_ordinal(anchor.group("ord") or "", lexicon))
     elif yields == "next_session":
         session = context.document.meta.session
-        same = target == context.body
+        same = base.target_body == context.body
         yield replace(base, session=session + 1 if session and same else None)
-    elif yields in ("session_year", "year"):
+    elif yields == "session_year":
+        year = int(anchor.group("year") or 0) or None
+        body = context.bodies.get(base.target_body or "")
+        named = body is not None and body.sessions_named_by_year
+        yield replace(base, year=year, session=year if named else None)
+    elif yields == "year":
         yield replace(base, year=int(anchor.group("year") or 0) or None)
     elif yields == "date":
         date = _date(anchor, context)
@@ -343,6 +363,22 @@ def _anchor_mandates(
             yield replace(base, date=date, year=date.year)
     elif yields in ("recurrence", "event"):
         yield base
+
+
+def _conjoined_bodies(text: str, context: Context) -> list[str | None]:
+    """Two or more bodies named side by side as receivers (« au Conseil et à l'Assemblée »)."""
+    rules = context.rules
+    mentions: list[tuple[int, int, str | None]] = []
+    for mention in rules.bodies:
+        for match in rules.compile(mention.pattern).finditer(text):
+            body = _mention_body(mention.body, mention.self_if_council, context)
+            mentions.append((match.start(), match.end(), body))
+    mentions.sort()
+    joiner = rules.compile(rules.body_joiner)
+    for (_, end, first), (start, _, second) in zip(mentions, mentions[1:], strict=False):
+        if first and second and first != second and joiner.fullmatch(text[end:start]):
+            return [first, second]
+    return []
 
 
 def _mandate(
@@ -387,8 +423,9 @@ def _mandate(
     )
 
 
-def _observance(base: Mandate, anchor: Hit, text: str, context: Context) -> Mandate:
+def _observance(base: Mandate, anchor: Hit, context: Context) -> Mandate:
     """An observance: a yearly day (with its month and day) or a single year."""
+    text = anchor.match.string
     celebrants = context.rules.compile(context.rules.celebrants).search(text)
     actor = _canonical_actors(celebrants.group("who"), context) if celebrants else context.body
     month_name = anchor.group("month")

@@ -213,6 +213,7 @@ class LanguageRules(_Strict):
     timing: list[TimingRule]
     links: list[LinkRule]
     object_end: str
+    body_joiner: str
     segment_break: str
     complement: str
     agent: str
@@ -237,6 +238,7 @@ class Body(_Strict):
     names: dict[str, str]
     adopting: dict[str, list[str]]
     sessions_per_year: int = 1
+    sessions_named_by_year: bool = False
     council: bool = False
     documents: list[str] = []
     duty_station: str | None = None
