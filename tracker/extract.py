@@ -393,7 +393,7 @@ def _mandate(
 ) -> Mandate:
     meta = context.document.meta
     part = {"partie principale": "main", "main part": "main", "reprise": "resumed"}.get(
-        (anchor.group("part") or "").lower()
+        (anchor.group("part") or "").lower(), anchor.rule.part
     )
     confidence = min(clause.rule.confidence, anchor.rule.confidence) - (0 if kind_match else 0.1)
     kind_rule = kind_match[1].id if kind_match else "default"
@@ -626,7 +626,9 @@ def _target_body(clause: Clause, anchor: Hit, text: str, context: Context) -> st
 def _trailing_body(after: str, context: Context) -> str | None:
     """« … session de l'Assemblée générale »: a body named right after the anchor."""
     for mention in context.rules.bodies:
-        pattern = context.rules.compile(rf"^\s*(?:de|du|des|of)\s+(?:the\s+)?(?:{mention.pattern})")
+        pattern = context.rules.compile(
+            rf"^\s*(?:(?:de|du|des|of)\s+(?:the\s+)?)?(?:{mention.pattern})"
+        )
         if pattern.search(after):
             return _mention_body(mention.body, mention.self_if_council, context)
     return None
