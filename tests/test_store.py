@@ -112,3 +112,30 @@ def test_filters(sqlite_url: str, toolkit: Toolkit, horizon: Horizon) -> None:
     assert sorted(v.paragraph for v in schedule.upcoming(hrc)) == ["3", "4"]
     assert schedule.count(hrc) == 2
     assert [v.paragraph for v in schedule.upcoming(replace(period, text="Journée"))] == ["5"]
+
+
+def test_sequence_counts_date_changes_and_notes_are_kept(
+    tmp_path: Path, sqlite_url: str, toolkit: Toolkit, horizon: Horizon
+) -> None:
+    engine = connect(sqlite_url)
+    path = tmp_path / "68-192.txt"
+    original = (SAMPLES / "004_e83cbdb27c7fb379.txt").read_text(encoding="utf-8")
+    path.write_text(original, encoding="utf-8")
+    ingest([path], engine, toolkit, horizon, NOW)
+    schedule = Schedule(engine)
+    observance = next(v for v in schedule.upcoming(EVERYTHING) if v.paragraph == "5")
+    schedule.add_note(observance.id, "Ask DGC for the poster", author="desk")
+    later = NOW + dt.timedelta(days=1)
+    moved = original.replace("le 30 juillet Journée", "le 31 juillet Journée")
+    path.write_text(moved, encoding="utf-8")
+    ingest([path], engine, toolkit, horizon, later)
+    same = schedule.get(observance.id)
+    assert same is not None and same.date == observance.date.replace(day=31)  # type: ignore[union-attr]
+    assert (same.sequence, same.updated_at) == (1, later)
+    unmoved = next(v for v in schedule.upcoming(EVERYTHING) if v.paragraph == "18")
+    assert (unmoved.sequence, unmoved.updated_at) == (0, NOW)
+    assert [(n.text, n.author) for n in schedule.notes(observance.id)] == [
+        ("Ask DGC for the poster", "desk")
+    ]
+    assert len(schedule.occurrences(observance.mandate_id)) >= 20
+    assert same.document_url == "https://undocs.org/fr/A/RES/68/192"

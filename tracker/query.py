@@ -15,7 +15,7 @@ from sqlalchemy import Engine, func, or_
 from sqlmodel import Session, col, select
 
 from tracker.errors import UsageError
-from tracker.store import DeliverableRow, DocumentRow, MandateRow, ParagraphRow
+from tracker.store import DeliverableRow, DocumentRow, MandateRow, NoteRow, ParagraphRow
 
 STATUSES = ("open", "in_progress", "submitted", "done", "cancelled", "superseded")
 
@@ -67,6 +67,11 @@ class DeliverableView:
     rule: str
     confidence: float
     part: str | None
+    adopted_on: dt.date | None = None
+    document_url: str | None = None
+    sequence: int = 0
+    updated_at: dt.datetime | None = None
+    ingested_at: dt.datetime | None = None
     window_start: dt.date | None = field(repr=False, default=None)
     window_end: dt.date | None = field(repr=False, default=None)
 
@@ -74,9 +79,19 @@ class DeliverableView:
         """The ``upcoming --json`` object (dates as ISO strings)."""
         out = asdict(self)
         for key, value in out.items():
-            if isinstance(value, dt.date):
+            if isinstance(value, dt.date | dt.datetime):
                 out[key] = value.isoformat()
         return out
+
+
+@dataclass(frozen=True)
+class NoteView:
+    """A note on a deliverable."""
+
+    deliverable_id: str
+    text: str
+    author: str | None
+    created_at: dt.datetime
 
 
 class Schedule:
@@ -129,7 +144,26 @@ class Schedule:
         with Session(self.engine) as session:
             return session.exec(statement).first()
 
-    def set_status(self, deliverable_id: str, status: str) -> None:
+    def occurrences(self, mandate_id: str) -> list[DeliverableView]:
+        """Every stored occurrence of one mandate, by date."""
+        statement = (
+            self._select(Filters(include_undated=True))
+            .where(col(MandateRow.id) == mandate_id)
+            .order_by(func.coalesce(DeliverableRow.window_start, DeliverableRow.window_end))
+        )
+        with Session(self.engine) as session:
+            return [_view(*row) for row in session.exec(statement).all()]
+
+    def added_since(self, since: dt.datetime, filters: Filters) -> list[DeliverableView]:
+        """Deliverables of documents ingested at or after ``since`` that match ``filters``."""
+        statement = self._select(filters).where(col(DocumentRow.ingested_at) >= since)
+        statement = statement.order_by(
+            func.coalesce(DeliverableRow.window_start, DeliverableRow.window_end), DeliverableRow.id
+        )
+        with Session(self.engine) as session:
+            return [_view(*row) for row in session.exec(statement).all()]
+
+    def set_status(self, deliverable_id: str, status: str, now: dt.datetime | None = None) -> None:
         """Change a deliverable's workflow status."""
         if status not in STATUSES:
             raise UsageError(f"unknown status '{status}' (one of: {', '.join(STATUSES)})")
@@ -138,6 +172,42 @@ class Schedule:
             if row is None:
                 raise UsageError(f"no deliverable with id '{deliverable_id}'")
             row.status = status
+            row.updated_at = now or dt.datetime.now(dt.UTC)
+
+    def add_note(
+        self,
+        deliverable_id: str,
+        text: str,
+        author: str | None = None,
+        now: dt.datetime | None = None,
+    ) -> None:
+        """Attach a note to a deliverable."""
+        if not text.strip():
+            raise UsageError("a note cannot be empty")
+        with Session(self.engine) as session, session.begin():
+            if session.get(DeliverableRow, deliverable_id) is None:
+                raise UsageError(f"no deliverable with id '{deliverable_id}'")
+            session.add(
+                NoteRow(
+                    deliverable_id=deliverable_id,
+                    text=text.strip(),
+                    author=author,
+                    created_at=now or dt.datetime.now(dt.UTC),
+                )
+            )
+
+    def notes(self, deliverable_id: str) -> list[NoteView]:
+        """The notes of a deliverable, oldest first."""
+        statement = (
+            select(NoteRow)
+            .where(col(NoteRow.deliverable_id) == deliverable_id)
+            .order_by(col(NoteRow.created_at), col(NoteRow.id))
+        )
+        with Session(self.engine) as session:
+            return [
+                NoteView(n.deliverable_id, n.text, n.author, n.created_at)
+                for n in session.exec(statement).all()
+            ]
 
     def _select(self, filters: Filters) -> Any:
         statement = (
@@ -219,4 +289,23 @@ def _view(d: DeliverableRow, m: MandateRow, doc: DocumentRow) -> DeliverableView
         part=m.part,
         window_start=d.window_start,
         window_end=d.window_end,
+        adopted_on=doc.adopted_on,
+        document_url=document_url(doc.symbol, doc.lang),
+        sequence=d.sequence,
+        updated_at=_utc(d.updated_at),
+        ingested_at=_utc(doc.ingested_at),
     )
+
+
+def document_url(symbol: str | None, lang: str) -> str | None:
+    """The official document's address on the UN's document server, when it has a symbol."""
+    if not symbol:
+        return None
+    return f"https://undocs.org/{lang}/{symbol}"
+
+
+def _utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """Stored times are UTC; SQLite gives them back without their zone."""
+    if moment is None or moment.tzinfo is not None:
+        return moment.astimezone(dt.UTC) if moment else None
+    return moment.replace(tzinfo=dt.UTC)

@@ -96,6 +96,20 @@ class DeliverableRow(SQLModel, table=True):
     window_start: dt.date | None = Field(default=None, index=True)
     window_end: dt.date | None = Field(default=None, index=True)
     status: str = Field(default="open", index=True)
+    sequence: int = 0
+    updated_at: dt.datetime
+
+
+class NoteRow(SQLModel, table=True):
+    """A note a desk officer attached to a deliverable."""
+
+    __tablename__ = "note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    deliverable_id: str = Field(index=True)
+    text: str
+    author: str | None = None
+    created_at: dt.datetime
 
 
 def connect(url: str) -> Engine:
@@ -142,7 +156,7 @@ def store_analysis(engine: Engine, analysis: Analysis, now: dt.datetime) -> str:
             existing = session.get(DocumentRow, key)
             if existing is not None and existing.sha256 == document.sha256:
                 return "unchanged"
-            statuses = _statuses(session, key) if existing else {}
+            previous = _previous_states(session, key) if existing else {}
             if existing is not None:
                 _delete_document(session, key)
                 session.flush()
@@ -151,19 +165,22 @@ def store_analysis(engine: Engine, analysis: Analysis, now: dt.datetime) -> str:
             session.add_all(_paragraph_rows(key, document))
             session.add_all(_mandate_rows(key, analysis.mandates))
             session.flush()
-            session.add_all(_deliverable_rows(analysis.deliverables, statuses))
+            session.add_all(_deliverable_rows(analysis.deliverables, previous, now))
         return "replaced" if existing else "stored"
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot store: {_first_line(exc)}") from exc
 
 
-def _statuses(session: Session, key: str) -> dict[str, str]:
+def _previous_states(session: Session, key: str) -> dict[str, DeliverableRow]:
+    """The stored deliverables of a document, by id, before it is replaced."""
     rows = session.exec(
-        select(DeliverableRow.id, DeliverableRow.status)
+        select(DeliverableRow)
         .join(MandateRow, col(MandateRow.id) == col(DeliverableRow.mandate_id))
         .where(MandateRow.document_id == key)
     ).all()
-    return {row[0]: row[1] for row in rows}
+    for row in rows:
+        session.expunge(row)
+    return {row.id: row for row in rows}
 
 
 def _delete_document(session: Session, key: str) -> None:
@@ -227,10 +244,16 @@ def _mandate_rows(key: str, mandates: list[Mandate]) -> list[MandateRow]:
 
 
 def _deliverable_rows(
-    deliverables: list[Deliverable], statuses: dict[str, str]
+    deliverables: list[Deliverable], previous: dict[str, DeliverableRow], now: dt.datetime
 ) -> list[DeliverableRow]:
-    return [
-        DeliverableRow(
+    """New rows, keeping the workflow state of deliverables that keep their id.
+
+    ``sequence`` counts the changes of date of a deliverable (calendar clients need it), and
+    ``updated_at`` is when its data last changed.
+    """
+    rows = []
+    for d in deliverables:
+        row = DeliverableRow(
             id=d.id,
             mandate_id=mandate_id(d.mandate),
             session=d.session,
@@ -243,7 +266,13 @@ def _deliverable_rows(
             before=d.before,
             window_start=d.window_start,
             window_end=d.window_end,
-            status=statuses.get(d.id, "open"),
+            updated_at=now,
         )
-        for d in deliverables
-    ]
+        old = previous.get(d.id)
+        if old is not None:
+            moved = (old.date, old.end, old.due, old.before) != (d.date, d.end, d.due, d.before)
+            row.status = old.status
+            row.sequence = old.sequence + 1 if moved else old.sequence
+            row.updated_at = now if moved or old.basis != row.basis else old.updated_at
+        rows.append(row)
+    return rows
