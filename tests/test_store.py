@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from tests.conftest import SAMPLES
 from tracker.analyse import Toolkit, analyse
@@ -19,6 +20,17 @@ from tracker.store import connect, store_analysis
 
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
 EVERYTHING = Filters(start=dt.date(2000, 1, 1), until=dt.date(2040, 1, 1), include_undated=True)
+
+
+def _ingest_copy_of_68_192(
+    folder: Path, engine: Engine, toolkit: Toolkit, horizon: Horizon
+) -> tuple[Path, str]:
+    """Store a copy of seed 004 (A/RES/68/192) that a test may then edit."""
+    path = folder / "68-192.txt"
+    original = (SAMPLES / "004_e83cbdb27c7fb379.txt").read_text(encoding="utf-8")
+    path.write_text(original, encoding="utf-8")
+    ingest([path], engine, toolkit, horizon, NOW)
+    return path, original
 
 
 def test_ingesting_twice_changes_nothing(
@@ -37,10 +49,7 @@ def test_changed_file_replaces_its_rows_and_keeps_statuses(
     tmp_path: Path, sqlite_url: str, toolkit: Toolkit, horizon: Horizon
 ) -> None:
     engine = connect(sqlite_url)
-    path = tmp_path / "68-192.txt"
-    original = (SAMPLES / "004_e83cbdb27c7fb379.txt").read_text(encoding="utf-8")
-    path.write_text(original, encoding="utf-8")
-    ingest([path], engine, toolkit, horizon, NOW)
+    path, original = _ingest_copy_of_68_192(tmp_path, engine, toolkit, horizon)
     schedule = Schedule(engine)
     report = next(v for v in schedule.upcoming(EVERYTHING) if v.paragraph == "18")
     schedule.set_status(report.id, "in_progress")
@@ -118,10 +127,7 @@ def test_sequence_counts_date_changes_and_notes_are_kept(
     tmp_path: Path, sqlite_url: str, toolkit: Toolkit, horizon: Horizon
 ) -> None:
     engine = connect(sqlite_url)
-    path = tmp_path / "68-192.txt"
-    original = (SAMPLES / "004_e83cbdb27c7fb379.txt").read_text(encoding="utf-8")
-    path.write_text(original, encoding="utf-8")
-    ingest([path], engine, toolkit, horizon, NOW)
+    path, original = _ingest_copy_of_68_192(tmp_path, engine, toolkit, horizon)
     schedule = Schedule(engine)
     observance = next(v for v in schedule.upcoming(EVERYTHING) if v.paragraph == "5")
     schedule.add_note(observance.id, "Ask DGC for the poster", author="desk")

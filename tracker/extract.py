@@ -391,12 +391,32 @@ def _mandate(
     context: Context,
     kind_match: tuple[Kind, KindRule] | None,
 ) -> Mandate:
-    meta = context.document.meta
     part = {"partie principale": "main", "main part": "main", "reprise": "resumed"}.get(
         (anchor.group("part") or "").lower(), anchor.rule.part
     )
     confidence = min(clause.rule.confidence, anchor.rule.confidence) - (0 if kind_match else 0.1)
     kind_rule = kind_match[1].id if kind_match else "default"
+    return replace(
+        _blank_mandate(clause, actor, kind, target, paragraph, context, anchor.start, anchor.end),
+        rule=anchor.rule.id,
+        confidence=round(confidence, 2),
+        reason=f"{clause.rule.id} '{clause.verb}' + {anchor.rule.id} + {kind_rule}",
+        part=part,
+    )
+
+
+def _blank_mandate(
+    clause: Clause,
+    actor: str,
+    kind: Kind,
+    target: str | None,
+    paragraph: Paragraph,
+    context: Context,
+    quote_start: int,
+    quote_end: int,
+) -> Mandate:
+    """A mandate of the clause with no time yet, quoting ``quote_start:quote_end``."""
+    meta = context.document.meta
     return Mandate(
         source=context.document.source,
         symbol=meta.symbol,
@@ -412,14 +432,13 @@ def _mandate(
         year=None,
         date=None,
         recurrence=None,
-        quote=anchor.match.group(0),
-        quote_start=anchor.start,
-        quote_end=anchor.end,
-        rule=anchor.rule.id,
-        confidence=round(confidence, 2),
-        reason=f"{clause.rule.id} '{clause.verb}' + {anchor.rule.id} + {kind_rule}",
+        quote=paragraph.text[quote_start:quote_end],
+        quote_start=quote_start,
+        quote_end=quote_end,
+        rule="",
+        confidence=clause.rule.confidence,
+        reason="",
         title=meta.title or "",
-        part=part,
     )
 
 
@@ -661,29 +680,14 @@ def _undated_candidate(
     if cue is None or kind_word is None or cue.start() > kind_word.start():
         return None
     start, end = clause.verb_end + cue.start(), clause.verb_end + kind_word.end()
-    meta = context.document.meta
-    return Mandate(
-        source=context.document.source,
-        symbol=meta.symbol,
-        lang=meta.lang,
-        adopting_body=meta.adopting_body,
-        paragraph=paragraph.number or "",
-        occurrence=0,
-        verb=clause.verb,
-        actor=actor,
-        kind=kind_match[0],
-        target_body=context.body,
-        session=None,
-        year=None,
-        date=None,
-        recurrence=None,
-        quote=text[start:end],
-        quote_start=start,
-        quote_end=end,
+    blank = _blank_mandate(
+        clause, actor, kind_match[0], context.body, paragraph, context, start, end
+    )
+    return replace(
+        blank,
         rule=kind_match[1].id,
         confidence=round(clause.rule.confidence * 0.7, 2),
         reason=f"{clause.rule.id} '{clause.verb}' + {kind_match[1].id}, no date in the text",
-        title=meta.title or "",
     )
 
 
