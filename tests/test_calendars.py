@@ -180,7 +180,9 @@ def test_deadline_moves_to_the_working_day_before(tmp_path: pytest.TempPathFacto
     assert calendars.due("oral_update", dt.date(2030, 6, 24), "HRC") is None
 
 
-@pytest.mark.parametrize("body", ["GA", "HRC", "CCPCJ", "CND", "CSW", "CSocD", "ECOSOC"])
+@pytest.mark.parametrize(
+    "body", ["GA", "HRC", "CCPCJ", "CND", "CSW", "CSocD", "ECOSOC", "UNICEF-EB"]
+)
 def test_every_verified_row_of_every_table_is_official(body: str, calendars: Calendars) -> None:
     calendar = calendars.by_body[body]
     assert calendar.rows, f"{body} has no table"

@@ -183,3 +183,22 @@ def test_sessions_command_lists_a_span(runner: CliRunner) -> None:
 def test_unknown_body_is_a_usage_error(runner: CliRunner) -> None:
     result = runner.invoke(app, ["session", "XYZ", "3"])
     assert result.exit_code == 2 and "no session calendar for 'XYZ'" in result.stderr
+
+
+def test_unicef_board_sessions_by_year_and_type(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["session", "UNICEF-EB", "2023", "--json"])
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["part"], r["start"], r["basis"]) for r in rows] == [
+        ("first_regular", "2023-02-07", "official"),
+        ("annual", "2023-06-13", "official"),
+        ("second_regular", "2023-09-05", "official"),
+    ]
+    future = [
+        json.loads(x)
+        for x in runner.invoke(app, ["session", "UNICEF-EB", "2028", "--json"]).stdout.splitlines()
+    ]
+    assert [(r["start"], r["earliest"], r["basis"]) for r in future][1] == (
+        None,
+        "2028-06-01",
+        "projected",
+    )

@@ -14,6 +14,7 @@ import calendar as month_calendar
 import csv
 import datetime as dt
 import functools
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -95,6 +96,7 @@ class Columns(_Strict):
     """Which CSV columns hold what."""
 
     session: str = "session"
+    part: str | None = None
     start: str = "start_date"
     end: str = "end_date"
     verified: str = "verified"
@@ -114,7 +116,20 @@ class CalendarSpec(_Strict):
     duty_station: str | None = None
     end_rule: Literal["day_before_next_opening"] | None = None
     opening_rules: list[OpeningRule] = []
+    parts: list[str] = []
     numbering: str
+
+    def number(self, year: int, part: str) -> int:
+        """The internal session number of a year-and-part session (UNICEF's annual session)."""
+        return (
+            self.first_session + (year - self.first_year) * len(self.parts) + self.parts.index(part)
+        )
+
+    def part_of(self, session: int) -> str | None:
+        """The part (first_regular, annual…) of a session of a body with parts."""
+        if not self.parts:
+            return None
+        return self.parts[(session - self.first_session) % len(self.parts)]
 
 
 class DeadlineOverride(_Strict):
@@ -203,6 +218,11 @@ class Calendar:
 
     def window(self, session: int) -> SessionWindow:
         """When ``session`` meets: official, projected by rule, or only its months or year."""
+        window = self._window(session)
+        part = self.spec.part_of(session)
+        return replace(window, part=part, session=window.year or session) if part else window
+
+    def _window(self, session: int) -> SessionWindow:
         row = self.rows.get(session)
         year = self.year_of(session)
         body = self.spec.body
@@ -321,12 +341,16 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         raise DataError(path, f"cannot read: {exc.strerror or exc}") from exc
 
 
-def _read_rows(path: Path, columns: Columns) -> dict[int, Row]:
+def _read_rows(path: Path, spec: CalendarSpec) -> dict[int, Row]:
+    columns = spec.columns
     rows: dict[int, Row] = {}
     for line, record in enumerate(_read_csv(path), start=2):
         try:
+            session = int(record[columns.session])
+            if columns.part is not None:
+                session = spec.number(session, record[columns.part])
             row = Row(
-                session=int(record[columns.session]),
+                session=session,
                 start=_date_or_none(record[columns.start]),
                 end=_date_or_none(record[columns.end]),
                 verified=record[columns.verified],
@@ -382,7 +406,7 @@ def load_calendars(rules_dir: Path = RULES_DIR) -> Calendars:
     calendars = {
         spec.body: Calendar(
             spec,
-            _read_rows(folder / spec.file, spec.columns) if spec.file else {},
+            _read_rows(folder / spec.file, spec) if spec.file else {},
             _read_holidays(rules_dir / "holidays", spec.duty_station),
         )
         for spec in spec_file.calendars

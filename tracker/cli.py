@@ -193,6 +193,7 @@ def _window_json(window: SessionWindow) -> dict[str, Any]:
         "year": window.year,
         "earliest": window.earliest,
         "latest": window.latest,
+        "part": window.part,
     }
 
 
@@ -211,15 +212,24 @@ def _calendar_of(body: str) -> Calendar:
 @reports_errors
 def session_command(
     body: Annotated[str, typer.Argument(help="GA, HRC, CCPCJ, CND, CSW, CSocD, ECOSOC…")],
-    session: Annotated[int, typer.Argument(help="Session number (a year for ECOSOC).")],
+    session: Annotated[
+        int, typer.Argument(help="Session number (a year for ECOSOC and the UNICEF Board).")
+    ],
     json: JsonOption = False,
 ) -> None:
-    """When a body's session meets, and whether that date is official or projected."""
-    window = _calendar_of(body).window(session)
+    """When a body's session meets, and whether that date is official or projected.
+
+    For a body whose sessions are named by year and type (the UNICEF Executive Board), N is
+    the year and every session of that year is shown.
+    """
+    calendar = _calendar_of(body)
+    parts = calendar.spec.parts
+    numbers = [calendar.spec.number(session, part) for part in parts] if parts else [session]
+    windows = [calendar.window(number) for number in numbers]
     if json:
-        sys.stdout.write(json_lines([_window_json(window)]))
+        sys.stdout.write(json_lines(_window_json(w) for w in windows))
     else:
-        print_table(sessions_table([window]))
+        print_table(sessions_table(windows))
 
 
 @app.command("sessions")

@@ -179,6 +179,7 @@ class SessionWindow:
     year: int | None = None
     earliest: dt.date | None = None
     latest: dt.date | None = None
+    part: str | None = None
 
 
 @dataclass(frozen=True)
