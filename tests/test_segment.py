@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -118,3 +119,22 @@ def test_number_on_its_own_line_opens_a_paragraph(toolkit: Toolkit) -> None:
         ("2", "Decides to remain seized of the matter."),
     ]
     assert segments.tail == ("80th plenary meeting", "1 December 2025")
+
+
+def test_next_session_counts_from_the_session_of_adoption(tmp_path: Path, toolkit: Toolkit) -> None:
+    from tracker.analyse import analyse
+    from tracker.schedule import Horizon
+
+    text = (
+        "Résolution adoptée par le Conseil des droits de l'homme le 4 avril 2023\n\n"
+        "Coopération technique\n\nLe Conseil des droits de l'homme,\n\n"
+        "1. Prie le Haut-Commissariat de lui présenter un rapport à sa prochaine session.\n"
+    )
+    path = tmp_path / "hrc-next.txt"
+    path.write_text(text, encoding="utf-8")
+    analysis = analyse(load_source(path), toolkit, Horizon(dt.date(2026, 11, 22)))
+    assert analysis.document.meta.session == 52  # 27 February - 4 April 2023
+    (mandate,) = analysis.mandates
+    assert (mandate.session, mandate.target_body) == (53, "HRC")
+    (deliverable,) = analysis.deliverables
+    assert deliverable.date == dt.date(2023, 6, 19)

@@ -82,6 +82,7 @@ def read_document(source: SourceText, toolkit: Toolkit) -> Document:
         toolkit.languages[lang].lexicon,
         toolkit.calendars.session_year,
         toolkit.calendars.year_session,
+        toolkit.calendars.session_on,
     )
     return Document(
         source=source.path,

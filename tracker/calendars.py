@@ -201,6 +201,19 @@ class Calendar:
             return None
         return self.spec.first_session + (year - self.spec.first_year) * self.spec.sessions_per_year
 
+    def session_on(self, day: dt.date) -> int | None:
+        """The session in progress (the last one opened) on ``day``."""
+        around = self.session_in(day.year)
+        if around is None:
+            return None
+        spread = self.spec.sessions_per_year
+        opened = [
+            s
+            for s in range(max(self.spec.first_session, around - spread), around + spread + 1)
+            if (first := self.window(s).start or self.window(s).earliest) and first <= day
+        ]
+        return max(opened) if opened else None
+
     def sessions_between(self, first_year: int, last_year: int) -> list[int]:
         """Every session opening from ``first_year`` to ``last_year``, table rows included."""
         numbered = range(
@@ -318,6 +331,11 @@ class Calendars:
         """``body``'s session held in ``year``."""
         calendar = self.by_body.get(body)
         return calendar.session_in(year) if calendar else None
+
+    def session_on(self, body: str, day: dt.date) -> int | None:
+        """``body``'s session in progress on ``day``."""
+        calendar = self.by_body.get(body)
+        return calendar.session_on(day) if calendar and not calendar.spec.parts else None
 
     def due(self, kind: str, opening: dt.date, body: str = "") -> dt.date | None:
         """The documentation deadline of a ``kind`` deliverable for a session opening then.

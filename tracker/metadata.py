@@ -17,6 +17,7 @@ from tracker.segment import Segments
 
 SessionYear = Callable[[str, int], int | None]
 YearSession = Callable[[str, int], int | None]
+SessionOn = Callable[[str, dt.date], int | None]
 
 _SYMBOL = re.compile(
     r"\b(A/RES/\d+/\d+|A/HRC/RES/\d+/\d+|A/(?:C\.\d/)?\d+/L\.\d+(?:/Rev\.\d+)?(?:/Add\.\d+)?"
@@ -45,8 +46,13 @@ def describe(
     lexicon: Lexicon,
     session_year: SessionYear,
     year_session: YearSession,
+    session_on: SessionOn,
 ) -> DocumentMeta:
-    """Build the metadata of one document."""
+    """Build the metadata of one document.
+
+    The body's session is the one printed in the head, else the one a year-stamped symbol
+    gives, else the one in progress on the adoption date.
+    """
     head_text = _head_text(normalised, segments.body_line)
     head = [line for line in segments.head if line]
     number = _numbered_title(head)
@@ -54,6 +60,8 @@ def describe(
         normalised, body, year_session
     )
     adopted_on = _adoption_date(head_text, segments.tail, lexicon)
+    if session is None and body and adopted_on:
+        session = session_on(body, adopted_on)
     status = (
         "draft"
         if _DRAFT.search(head_text)
