@@ -82,3 +82,15 @@ def test_furniture_examples_are_furniture() -> None:
         for example in rule.examples:
             assert rules.is_furniture(example), (rule.id, example)
     assert not rules.is_furniture("6. Prie le Secrétaire général de lui présenter un rapport")
+
+
+def test_languages_do_not_drift_apart(toolkit: Toolkit) -> None:
+    """French and English cover the same kinds, timing yields and lexicon fields."""
+    french, english = toolkit.languages["fr"], toolkit.languages["en"]
+    assert {r.kind for r in french.kinds} == {r.kind for r in english.kinds}
+    assert {r.yields for r in french.timing} - {"event"} <= {r.yields for r in english.timing}
+    assert {r.yields for r in english.timing} - {"event"} <= {r.yields for r in french.timing}
+    assert {r.actor for r in french.verbs} == {r.actor for r in english.verbs}
+    assert french.lexicon.months.values() and sorted(french.lexicon.months.values()) == sorted(
+        english.lexicon.months.values()
+    )
