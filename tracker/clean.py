@@ -17,9 +17,20 @@ from collections import Counter
 
 from tracker.rulebook import CleaningRules
 
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "´": "'", "`": "'"})
-_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\t": " "})
-_HYPHENS = str.maketrans({"\u2011": "-", "\u2010": "-"})
+_REPLACEMENTS = (
+    ("’", "'"),
+    ("‘", "'"),
+    ("ʼ", "'"),
+    ("´", "'"),
+    ("`", "'"),
+    ("\u00a0", " "),
+    ("\u202f", " "),
+    ("\u2007", " "),
+    ("\u2009", " "),
+    ("\t", " "),
+    ("\u2011", "-"),
+    ("\u2010", "-"),
+)
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff]")
 _SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _ESCAPED_STAR = "\ue000"
@@ -63,8 +74,10 @@ _GLUED_ORDINAL = re.compile(
 def normalise(text: str) -> str:
     """Normalise characters, markup and glued footnote digits; keep the line structure."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _INVISIBLE.sub("", text).translate(_SPACES).translate(_APOSTROPHES)
-    text = text.translate(_HYPHENS)
+    text = _INVISIBLE.sub("", text)
+    for character, replacement in _REPLACEMENTS:
+        if character in text:
+            text = text.replace(character, replacement)
     text = re.sub("\u00ad\n\\s*", "", text).replace("\u00ad", "")
     lines = [line for line in text.split("\n") if not _FOOTNOTE_LINE_START.match(line)]
     text = _strip_markup("\n".join(lines))

@@ -111,21 +111,25 @@ def _paragraph_mandates(
 ) -> tuple[list[tuple[Mandate, Clause]], list[tuple[Mandate, Clause]]]:
     """Mandates with a time, and undated candidates, of one operative paragraph."""
     text = paragraph.text
-    hits = _timing_hits(text, context.rules)
+    clauses = split_clauses(text, context.rules)
     dated: list[tuple[Mandate, Clause]] = []
     undated: list[tuple[Mandate, Clause]] = []
+    if not any(clause.rule.creates for clause in clauses):
+        return dated, undated
+    hits = _timing_hits(text, context.rules)
+    kinds = index_kinds(text, context.rules)
     previous_actor: str | None = None
-    for clause in split_clauses(text, context.rules):
+    for clause in clauses:
         actor = _actor(clause, text, context, previous_actor)
         previous_actor = actor
         if not clause.rule.creates:
             continue
         mine = [h for h in hits if clause.start <= h.start < clause.end]
-        made = list(_clause_mandates(clause, mine, actor, paragraph, context))
+        made = list(_clause_mandates(clause, mine, kinds, actor, paragraph, context))
         if made:
             dated.extend((m, clause) for m in made)
         else:
-            candidate = _undated_candidate(clause, actor, paragraph, context)
+            candidate = _undated_candidate(clause, kinds, actor, paragraph, context)
             if candidate:
                 undated.append((candidate, clause))
     return dated, undated
@@ -187,15 +191,22 @@ def _overlap(a: Hit, b: Hit) -> bool:
 
 
 def _clause_mandates(
-    clause: Clause, hits: list[Hit], actor: str, paragraph: Paragraph, context: Context
+    clause: Clause,
+    hits: list[Hit],
+    kinds: KindIndex,
+    actor: str,
+    paragraph: Paragraph,
+    context: Context,
 ) -> Iterator[Mandate]:
     """The mandates one clause creates, segment by coordinated segment.
 
     Recurrences and starts (« tous les quatre ans … à compter de … ») belong to the whole
     clause; each anchor takes the kind of its own segment, else the clause's.
     """
+    if not hits:
+        return
     text = paragraph.text
-    clause_kind = _kind(text[clause.verb_end : clause.end], context.rules)
+    clause_kind = kinds.first(clause.verb_end, clause.end)
     has_cue = clause_kind is not None or _has_cue(text[clause.verb_end : clause.end], context.rules)
     modifiers = [h for h in hits if h.rule.yields in ("recurrence", "start")]
     anchors = [h for h in hits if h.rule.yields in _ANCHORS or _start_session(h)]
@@ -207,10 +218,10 @@ def _clause_mandates(
     previous_kind: tuple[Kind, KindRule] | None = None
     for start, end in _segments(clause, text, context.rules):
         mine = [h for h in anchors if start <= h.start < end]
-        segment_kind = _kind(text[start:end], context.rules)
+        segment_kind = kinds.first(start, end)
         region_start = start
         for anchor in sorted(mine, key=lambda h: h.start):
-            kind_match = _kind_near(text, region_start, end, anchor, context.rules)
+            kind_match = _kind_near(kinds, region_start, end, anchor)
             yield from _segment_mandates(
                 clause,
                 [anchor],
@@ -533,8 +544,20 @@ def _day(text: str, context: Context) -> int:
     return words.get(text.lower()) or int(re.sub(r"\D", "", text) or 0)
 
 
-def _kind_matches(text: str, rules: LanguageRules) -> list[tuple[int, int, KindRule]]:
-    """Every kind word in the text as (start, rule order, rule), in order.
+@dataclass(frozen=True)
+class KindIndex:
+    """Every kind word of a paragraph, found once, in order: (start, rule order, rule)."""
+
+    matches: tuple[tuple[int, int, KindRule], ...]
+
+    def first(self, start: int, end: int) -> tuple[Kind, KindRule] | None:
+        """The kind whose words come first between ``start`` and ``end``."""
+        found = next((m for m in self.matches if start <= m[0] < end), None)
+        return (Kind(found[2].kind), found[2]) if found else None
+
+
+def index_kinds(text: str, rules: LanguageRules) -> KindIndex:
+    """Find the kind words of a paragraph.
 
     A match inside an earlier one is dropped (« l'examen de la question » is an agenda item,
     not also a review). A kind word that completes another noun (« préparatifs du Congrès »,
@@ -555,25 +578,17 @@ def _kind_matches(text: str, rules: LanguageRules) -> list[tuple[int, int, KindR
             continue
         kept.append((start, order, rule))
         covered = max(covered, end)
-    return kept
+    return KindIndex(tuple(kept))
 
 
-def _kind(text: str, rules: LanguageRules) -> tuple[Kind, KindRule] | None:
-    """The kind whose words come first in the text (rule order breaks ties)."""
-    found = _kind_matches(text, rules)
-    return (Kind(found[0][2].kind), found[0][2]) if found else None
-
-
-def _kind_near(
-    text: str, start: int, end: int, anchor: Hit, rules: LanguageRules
-) -> tuple[Kind, KindRule] | None:
+def _kind_near(kinds: KindIndex, start: int, end: int, anchor: Hit) -> tuple[Kind, KindRule] | None:
     """The kind of one anchor: the first kind word from ``start`` up to the anchor's end, else
     the first in the rest of the segment up to ``end``.
 
     ``start`` is the end of the previous anchor of the segment, so that "a review conference
     in 2030, preceded by a preparatory meeting in early 2030" gives a review and a meeting.
     """
-    return _kind(text[start : anchor.end], rules) or _kind(text[start:end], rules)
+    return kinds.first(start, anchor.end) or kinds.first(start, end)
 
 
 def _has_cue(text: str, rules: LanguageRules) -> bool:
@@ -665,12 +680,12 @@ def _mention_body(body: str, self_if_council: bool, context: Context) -> str | N
 
 
 def _undated_candidate(
-    clause: Clause, actor: str, paragraph: Paragraph, context: Context
+    clause: Clause, kinds: KindIndex, actor: str, paragraph: Paragraph, context: Context
 ) -> Mandate | None:
     """A consultation or meeting with no date: kept only if a dated report builds on it."""
     text = paragraph.text
     span = text[clause.verb_end : clause.end]
-    kind_match = _kind(span, context.rules)
+    kind_match = kinds.first(clause.verb_end, clause.end)
     if kind_match is None or kind_match[0] not in (Kind.CONSULTATION, Kind.MEETING):
         return None
     cue = next(

@@ -222,11 +222,18 @@ class LanguageRules(_Strict):
     self_pronouns: str
 
     def compile(self, pattern: str, flags: int = re.I) -> re.Pattern[str]:
-        """Compile a rule pattern after macro expansion."""
-        return _compile(self.lexicon.expand(pattern), flags)
+        """Compile a rule pattern after macro expansion (cached per language)."""
+        key = (id(self), pattern, flags)
+        compiled = _COMPILED.get(key)
+        if compiled is None:
+            compiled = _COMPILED[key] = _compile(self.lexicon.expand(pattern), flags)
+        return compiled
 
 
-@functools.lru_cache(maxsize=512)
+_COMPILED: dict[tuple[int, str, int], re.Pattern[str]] = {}
+
+
+@functools.lru_cache(maxsize=1024)
 def _compile(pattern: str, flags: int) -> re.Pattern[str]:
     return re.compile(pattern, flags)
 
