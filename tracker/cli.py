@@ -18,6 +18,8 @@ from tracker.calendars import Calendar
 from tracker.clock import Clock, SystemClock
 from tracker.errors import TrackerError, UsageError
 from tracker.evaluate import load_gold, load_negatives, score
+from tracker.feeds.export import FeedSpec, build_feed
+from tracker.feeds.tokens import create_token, list_tokens, revoke_token
 from tracker.load import discover
 from tracker.model import SessionWindow
 from tracker.pipeline import Outcome, analyse_paths, count_files, ingest
@@ -292,6 +294,314 @@ def eval_command(
     if errors or len(documents) < len(annotated):
         missing = len(annotated) - len(documents)
         err.print(f"{missing} annotated document(s) not found among the paths", highlight=False)
+
+
+# --- calendar feeds: .ics export, private feed tokens, the feed server ---------------------
+
+feed_app = typer.Typer(help="Private calendar feeds: one secret address per subscriber.")
+app.add_typer(feed_app, name="feed")
+
+FeedBodyOption = Annotated[
+    list[str] | None, typer.Option("--body", help="Receiving or adopting body (GA, HRC…).")
+]
+FeedKindOption = Annotated[
+    list[str] | None, typer.Option("--kind", help="report, oral_update, meeting…")
+]
+FeedActorOption = Annotated[
+    list[str] | None, typer.Option("--actor", help="Part of the actor's name.")
+]
+FeedFromOption = Annotated[
+    str | None, typer.Option("--from", help="First date (default: the whole schedule).")
+]
+FeedUntilOption = Annotated[
+    str | None, typer.Option("--until", help="Last date (default: the whole schedule).")
+]
+DeadlinesOption = Annotated[
+    bool,
+    typer.Option("--deadlines/--no-deadlines", help="Documentation deadlines as events."),
+]
+LangOption = Annotated[str, typer.Option("--lang", help="Labels of the events: en or fr.")]
+
+
+def _feed_spec(
+    body: list[str] | None,
+    kind: list[str] | None,
+    actor: list[str] | None,
+    start: str | None,
+    until: str | None,
+    deadlines: bool,
+    lang: str,
+    name: str | None = None,
+) -> FeedSpec:
+    try:
+        return FeedSpec(
+            bodies=tuple(body or ()),
+            kinds=tuple(kind or ()),
+            actors=tuple(actor or ()),
+            start=_date(start, "--from"),
+            until=_date(until, "--until"),
+            deadlines=deadlines,
+            lang=lang,
+            name=name,
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+@app.command("ics")
+@reports_errors
+def ics_command(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="File to write (default: standard output).")
+    ] = None,
+    body: FeedBodyOption = None,
+    kind: FeedKindOption = None,
+    actor: FeedActorOption = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="Owner (filters nothing until team mode).")
+    ] = None,
+    start: FeedFromOption = None,
+    until: FeedUntilOption = None,
+    deadlines: DeadlinesOption = True,
+    lang: LangOption = "en",
+    name: Annotated[str | None, typer.Option("--name", help="The calendar's name.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Write the schedule as an iCalendar (.ics) file for calendar applications."""
+    if owner:
+        err.print("warning: --owner filters nothing until team mode stores owners")
+    spec = _feed_spec(body, kind, actor, start, until, deadlines, lang, name)
+    feed = build_feed(Schedule(connect(db or Settings().database_url)), spec)
+    if out is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(feed.body)
+        sys.stdout.buffer.flush()
+    else:
+        try:
+            out.write_bytes(feed.body)
+        except OSError as exc:
+            raise UsageError(f"cannot write {out}: {exc.strerror}") from exc
+        err.print(f"{feed.events} event(s) written to {out}", highlight=False)
+    if feed.skipped:
+        err.print(
+            f"{feed.skipped} deliverable(s) with no known day are not in the calendar "
+            "(tracker upcoming --undated lists them)",
+            highlight=False,
+        )
+
+
+@app.command("serve")
+@reports_errors
+def serve_command(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8080,
+    public_url: Annotated[
+        str | None,
+        typer.Option("--public-url", help="The https address a TLS proxy serves it at."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Serve the calendar feeds (public and private) to calendar clients."""
+    from tracker.feeds.server import serve
+
+    serve(connect(db or Settings().database_url), host, port, public_url, echo=print)
+
+
+@feed_app.command("create")
+@reports_errors
+def feed_create_command(
+    name: Annotated[str, typer.Argument(help="Who or what the feed is for.")],
+    body: FeedBodyOption = None,
+    kind: FeedKindOption = None,
+    actor: FeedActorOption = None,
+    start: FeedFromOption = None,
+    until: FeedUntilOption = None,
+    deadlines: DeadlinesOption = True,
+    lang: LangOption = "en",
+    base_url: Annotated[
+        str, typer.Option("--base-url", help="The server's address, for the printed link.")
+    ] = "http://127.0.0.1:8080",
+    db: DbOption = None,
+) -> None:
+    """Create a private feed; prints its secret address once (only its hash is stored)."""
+    spec = _feed_spec(body, kind, actor, start, until, deadlines, lang)
+    new = create_token(connect(db or Settings().database_url), name, spec)
+    base = base_url.rstrip("/")
+    sys.stdout.write(f"{base}{new.path()}\n")
+    err.print(
+        f"private feed {new.info.id} created for {new.info.name}; "
+        f"webcal: webcal://{base.split('://', 1)[-1]}{new.path()}; "
+        "keep the address secret: it cannot be shown again",
+        highlight=False,
+    )
+
+
+@feed_app.command("list")
+@reports_errors
+def feed_list_command(
+    all_feeds: Annotated[bool, typer.Option("--all", help="Also list revoked feeds.")] = False,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """List the private feeds (never their secret addresses)."""
+    tokens = list_tokens(connect(db or Settings().database_url), include_revoked=all_feeds)
+    if json:
+        sys.stdout.write(
+            json_lines(
+                {
+                    "id": t.id,
+                    "name": t.name,
+                    "filters": t.spec.as_json(),
+                    "created_at": t.created_at.isoformat(),
+                    "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
+                }
+                for t in tokens
+            )
+        )
+        return
+    for t in tokens:
+        state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active"
+        shown = {k: v for k, v in t.spec.as_json().items() if v not in (None, [], True)}
+        filters = ", ".join(f"{k}={v}" for k, v in sorted(shown.items())) or "everything"
+        sys.stdout.write(f"{t.id}  {t.name}  {state}  {filters}\n")
+
+
+@feed_app.command("revoke")
+@reports_errors
+def feed_revoke_command(
+    feed_id: Annotated[str, typer.Argument(help="The feed's id (tracker feed list).")],
+    db: DbOption = None,
+) -> None:
+    """Stop serving a private feed at once."""
+    info = revoke_token(connect(db or Settings().database_url), feed_id)
+    err.print(f"private feed {info.id} ({info.name}) revoked", highlight=False)
+
+
+# --- weekly email digests ------------------------------------------------------------------
+
+digest_app = typer.Typer(
+    help="Weekly email digests: subscriptions, preview, sending.", no_args_is_help=True
+)
+app.add_typer(digest_app, name="digest")
+WeekOption = Annotated[
+    str | None, typer.Option("--week", help="Any date of the week (default: this week).")
+]
+
+
+@digest_app.command("subscribe")
+@reports_errors
+def digest_subscribe_command(
+    email: Annotated[str, typer.Argument(help="The subscriber's email address.")],
+    lang: Annotated[str, typer.Option("--lang", help="fr or en.")] = "en",
+    body: Annotated[
+        list[str] | None, typer.Option("--body", help="Receiving or adopting body (GA, HRC…).")
+    ] = None,
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", help="report, oral_update, meeting…")
+    ] = None,
+    actor: Annotated[
+        list[str] | None, typer.Option("--actor", help="Part of the actor's name.")
+    ] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="Owner of the deliverables.")] = None,
+    horizon: Annotated[int, typer.Option("--horizon", help="Weeks ahead (default 6).")] = 6,
+    weekday: Annotated[str, typer.Option("--weekday", help="mon, tue … sun.")] = "mon",
+    hour: Annotated[int, typer.Option("--hour", help="Hour of the day, 0 to 23.")] = 8,
+    tz: Annotated[str, typer.Option("--tz", help="Time zone, e.g. Europe/Zurich.")] = "UTC",
+    db: DbOption = None,
+) -> None:
+    """Subscribe an address to the weekly digest, or change its subscription."""
+    from tracker.digests import commands as digests
+
+    sub = digests.subscribe(
+        db, email, lang, body or (), kind or (), actor or (), owner, horizon, weekday, hour, tz
+    )
+    err.print(
+        f"{sub.email}: every {sub.weekday} at {sub.hour:02d}:00 {sub.timezone}, "
+        f"in {sub.lang}, {sub.horizon_weeks} weeks ahead",
+        highlight=False,
+    )
+
+
+@digest_app.command("list")
+@reports_errors
+def digest_list_command(db: DbOption = None, json: JsonOption = False) -> None:
+    """List the digest subscriptions."""
+    from tracker.digests import commands as digests
+
+    subs = digests.subscriptions(db)
+    if json:
+        sys.stdout.write(json_lines(s.as_json() for s in subs))
+    else:
+        print_table(digests.subscriptions_table(subs))
+
+
+@digest_app.command("unsubscribe")
+@reports_errors
+def digest_unsubscribe_command(
+    email: Annotated[str, typer.Argument(help="The subscriber's email address.")],
+    db: DbOption = None,
+) -> None:
+    """Remove a subscription (what was sent stays in the send log)."""
+    from tracker.digests import commands as digests
+
+    digests.unsubscribe(db, email)
+    err.print(f"{email} unsubscribed", highlight=False)
+
+
+@digest_app.command("preview")
+@reports_errors
+def digest_preview_command(
+    to: Annotated[str, typer.Option("--to", help="The subscriber's email address.")],
+    week: WeekOption = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also write the HTML part to this file.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Print a subscriber's digest (plain-text part) without sending it."""
+    from tracker.digests import commands as digests
+
+    rendered, subscribed = digests.preview(db, to, digests.parse_week(week, clock.today()))
+    if not subscribed:
+        err.print(f"{to} is not subscribed: the default digest (en, no filters)", highlight=False)
+    sys.stdout.write(rendered.text)
+    if html is not None:
+        html.write_text(rendered.html, encoding="utf-8")
+
+
+@digest_app.command("send")
+@reports_errors
+def digest_send_command(
+    week: WeekOption = None,
+    to: Annotated[
+        list[str] | None, typer.Option("--to", help="Only these subscribers (repeatable).")
+    ] = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Send the week's digests now to every subscriber not yet served that week."""
+    from tracker.digests import commands as digests
+
+    outcomes = digests.send(db, digests.parse_week(week, clock.today()), to)
+    if json:
+        sys.stdout.write(json_lines(o.__dict__ for o in outcomes))
+    else:
+        print_table(digests.outcomes_table(outcomes))
+    if any(o.status == "failed" for o in outcomes):
+        raise typer.Exit(1)
+
+
+@app.command("scheduler")
+@reports_errors
+def scheduler_command(db: DbOption = None) -> None:
+    """Run the weekly digest jobs until interrupted (jobs are kept in the database)."""
+    import logging
+
+    from tracker.digests.scheduler import run
+    from tracker.digests.settings import DigestSettings
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    run(DigestSettings(), db)
 
 
 def main() -> None:

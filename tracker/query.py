@@ -217,6 +217,212 @@ class Schedule:
         )
         return statement.where(*_conditions(filters))
 
+    # --- agenda read models (the TUI's desk view) -------------------------------------------
+
+    PENDING = ("open", "in_progress")
+
+    def agenda(
+        self, filters: Filters, today: dt.date | None, limit: int | None = None, offset: int = 0
+    ) -> list[DeliverableView]:
+        """Like :meth:`upcoming`, plus the overdue deliverables still open before ``filters.start``.
+
+        A deliverable is overdue when its deadline (``due``, else its date) is before ``today``
+        and its status is ``open`` or ``in_progress`` (``today=None``: no overdue rows are
+        added, the date range is kept as it is). Rows are ordered by the start of their
+        window (an index serves it, so a page costs milliseconds on 100,000 rows); the few that
+        only have an end ("before" a date) come first.
+        """
+        statement = self._agenda_select(filters, today).order_by(
+            DeliverableRow.window_start,
+            DeliverableRow.window_end,
+            DocumentRow.id,
+            MandateRow.paragraph,
+            MandateRow.occurrence,
+            DeliverableRow.id,
+        )
+        if limit is not None:
+            statement = statement.limit(limit).offset(offset)
+        with Session(self.engine) as session:
+            return [_view(*row) for row in session.exec(statement).all()]
+
+    def agenda_count(self, filters: Filters, today: dt.date | None) -> int:
+        """How many deliverables :meth:`agenda` lists."""
+        statement = self._agenda_select(filters, today).with_only_columns(
+            func.count(col(DeliverableRow.id))
+        )
+        with Session(self.engine) as session:
+            return int(session.scalar(statement) or 0)
+
+    def tally(self, filters: Filters, today: dt.date) -> dict[str, int]:
+        """Open deadlines due this week, this month (from ``today``) and overdue, in one query.
+
+        The date range of ``filters`` is ignored; the other filters apply.
+        """
+        from sqlalchemy import case
+
+        deadline = self._deadline()
+        pending = col(DeliverableRow.status).in_(self.PENDING)
+        week, month = today + dt.timedelta(days=7), today + dt.timedelta(days=31)
+
+        def between(last: dt.date) -> Any:
+            return func.sum(case((pending & (deadline >= today) & (deadline < last), 1), else_=0))
+
+        statement = self._select(
+            Filters(
+                bodies=filters.bodies,
+                kinds=filters.kinds,
+                actors=filters.actors,
+                statuses=filters.statuses,
+                text=filters.text,
+            )
+        ).with_only_columns(
+            between(week),
+            between(month),
+            func.sum(case((pending & (deadline < today), 1), else_=0)),
+        )
+        with Session(self.engine) as session:
+            row = session.execute(statement).one()
+        return {"week": int(row[0] or 0), "month": int(row[1] or 0), "overdue": int(row[2] or 0)}
+
+    def facets(self) -> dict[str, list[str]]:
+        """The bodies, kinds and actors present in the schedule, sorted, to offer as choices."""
+        with Session(self.engine) as session:
+            targets = session.exec(select(MandateRow.target_body).distinct()).all()
+            adopting = session.exec(select(DocumentRow.adopting_body).distinct()).all()
+            kinds = session.exec(select(MandateRow.kind).distinct()).all()
+            actors = session.exec(select(MandateRow.actor).distinct()).all()
+        return {
+            "bodies": sorted({b for b in (*targets, *adopting) if b}),
+            "kinds": sorted(set(kinds)),
+            "actors": sorted(set(actors)),
+        }
+
+    def _agenda_select(self, filters: Filters, today: dt.date | None) -> Any:
+        """The agenda's rows, written so that SQLite walks the ``window_start`` index in order.
+
+        The conditions on dates and status go through expressions no index serves, so the
+        planner does not pick an OR of index searches and a full sort instead.
+        """
+        from dataclasses import replace
+
+        start, stop = col(DeliverableRow.window_start), col(DeliverableRow.window_end)
+        others = replace(filters, start=None, until=None, statuses=(), include_undated=True)
+        statement = self._select(others)
+        if not filters.include_undated:
+            statement = statement.where(func.coalesce(start, stop).is_not(None))
+        if filters.statuses:
+            statement = statement.where((col(DeliverableRow.status) + "").in_(filters.statuses))
+        if filters.until:
+            statement = statement.where(func.coalesce(start, stop) <= filters.until)
+        if filters.start:
+            later = func.coalesce(stop, start) >= filters.start
+            if filters.include_undated:
+                later = or_(later, func.coalesce(start, stop).is_(None))
+            if today is None:
+                statement = statement.where(later)
+            else:
+                pending = (col(DeliverableRow.status) + "").in_(self.PENDING)
+                statement = statement.where(or_(later, pending & (self._deadline() < today)))
+        return statement
+
+    @staticmethod
+    def _deadline() -> Any:
+        """A deliverable's deadline: its documentation deadline, else its window's start or end."""
+        return func.coalesce(
+            col(DeliverableRow.due),
+            col(DeliverableRow.window_start),
+            col(DeliverableRow.window_end),
+        )
+
+    def data_version(self) -> tuple[int, str, int, str]:
+        """A cheap fingerprint of the stored schedule, for caches of rendered feeds.
+
+        It is the number of deliverables and the latest ``updated_at`` among them, with the
+        number of documents and their latest ``ingested_at``: storing, replacing or deleting a
+        document, or changing a deliverable's status, changes it. One indexed query.
+        """
+        statement = select(
+            select(func.count(col(DeliverableRow.id))).scalar_subquery(),
+            select(func.max(DeliverableRow.updated_at)).scalar_subquery(),
+            select(func.count(col(DocumentRow.id))).scalar_subquery(),
+            select(func.max(DocumentRow.ingested_at)).scalar_subquery(),
+        )
+        with Session(self.engine) as session:
+            row = session.exec(statement).one()
+        return int(row[0] or 0), str(row[1] or ""), int(row[2] or 0), str(row[3] or "")
+
+    def feed_views(self, filters: Filters) -> list[DeliverableView]:
+        """The views :meth:`upcoming` gives (same filters, same order), read as plain columns.
+
+        No ORM objects are built, which makes long lists (a calendar feed of thousands of
+        deliverables) several times faster to read.
+        """
+        d, m, doc = DeliverableRow, MandateRow, DocumentRow
+        columns = (
+            d.id, m.id, doc.source, doc.symbol, doc.lang, doc.adopting_body, doc.title,
+            m.paragraph, m.occurrence, m.verb, m.actor, m.kind, m.target_body, d.session,
+            d.year, d.date, d.end, d.due, d.basis, d.basis_detail, d.before, d.status,
+            m.recurrence, m.quote, m.quote_start, m.quote_end, m.rule, m.confidence, m.part,
+            doc.adopted_on, d.sequence, d.updated_at, doc.ingested_at, d.window_start,
+            d.window_end,
+        )  # fmt: skip
+        statement: Any = select(*(col(c) for c in columns))
+        statement = (
+            statement.join(MandateRow, col(MandateRow.id) == col(DeliverableRow.mandate_id))
+            .join(DocumentRow, col(DocumentRow.id) == col(MandateRow.document_id))
+            .where(*_conditions(filters))
+            .order_by(
+                func.coalesce(DeliverableRow.window_start, DeliverableRow.window_end),
+                DocumentRow.id,
+                MandateRow.paragraph,
+                MandateRow.occurrence,
+                DeliverableRow.id,
+            )
+        )
+        with self.engine.connect() as connection:
+            rows: list[Any] = list(connection.execute(statement).all())
+        return [
+            DeliverableView(
+                id=r[0],
+                mandate_id=r[1],
+                source=r[2],
+                symbol=r[3],
+                lang=r[4],
+                adopting_body=r[5],
+                title=r[6],
+                paragraph=r[7],
+                occurrence=r[8],
+                verb=r[9],
+                actor=r[10],
+                kind=r[11],
+                target_body=r[12],
+                session=r[13],
+                year=r[14],
+                date=r[15],
+                end=r[16],
+                due=r[17],
+                basis=r[18],
+                basis_detail=r[19],
+                before=r[20],
+                status=r[21],
+                recurrence=json.loads(r[22]) if r[22] else None,
+                quote=r[23],
+                quote_start=r[24],
+                quote_end=r[25],
+                rule=r[26],
+                confidence=r[27],
+                part=r[28],
+                adopted_on=r[29],
+                document_url=document_url(r[3], r[4]),
+                sequence=r[30],
+                updated_at=_utc(r[31]),
+                ingested_at=_utc(r[32]),
+                window_start=r[33],
+                window_end=r[34],
+            )
+            for r in rows
+        ]
+
 
 def _conditions(filters: Filters) -> list[Any]:
     conditions: list[Any] = []

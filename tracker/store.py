@@ -276,3 +276,66 @@ def _deliverable_rows(
             row.updated_at = now if moved or old.basis != row.basis else old.updated_at
         rows.append(row)
     return rows
+
+
+class DigestSubscriptionRow(SQLModel, table=True):
+    """A weekly email digest subscription (``tracker digest subscribe``).
+
+    ``bodies``, ``kinds`` and ``actors`` are JSON lists (empty means any); the digest is due
+    every ``weekday`` (mon…sun) at ``hour`` in ``timezone`` (an IANA name), and lists what falls
+    in the next ``horizon_weeks``. ``token`` identifies the subscriber in unsubscribe links.
+    """
+
+    __tablename__ = "digest_subscription"
+
+    email: str = Field(primary_key=True)
+    lang: str = "en"
+    bodies: str = "[]"
+    kinds: str = "[]"
+    actors: str = "[]"
+    owner: str | None = None
+    horizon_weeks: int = 6
+    weekday: str = "mon"
+    hour: int = 8
+    timezone: str = "UTC"
+    token: str
+    created_at: dt.datetime
+
+
+class DigestSendRow(SQLModel, table=True):
+    """The send log: one row per subscriber and week (the key), claimed before sending.
+
+    ``status`` is ``sending`` while a sender holds the claim, ``sent`` once the SMTP server
+    accepted the message, ``failed`` when every attempt failed (it is retried later). ``week``
+    is the Monday of the week the digest belongs to.
+    """
+
+    __tablename__ = "digest_send"
+
+    email: str = Field(primary_key=True)
+    week: dt.date = Field(primary_key=True)
+    status: str = Field(index=True)
+    attempts: int = 0
+    claimed_by: str | None = None
+    claimed_at: dt.datetime
+    sent_at: dt.datetime | None = None
+    message_id: str | None = None
+    error: str | None = None
+
+
+class FeedTokenRow(SQLModel, table=True):
+    """A private calendar feed: the hash of its secret token and the filters it serves.
+
+    Only the SHA-256 of the token is stored, never the token itself; ``id`` is a short public
+    handle to list and revoke it, ``filters`` the feed's filters as JSON, and ``revoked_at``
+    is set when it is revoked (the row stays, so the handle is never reused).
+    """
+
+    __tablename__ = "feed_token"
+
+    id: str = Field(primary_key=True)
+    name: str
+    token_hash: str = Field(unique=True, index=True)
+    filters: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None = None
