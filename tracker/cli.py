@@ -256,6 +256,15 @@ def sessions_command(
         print_table(sessions_table(windows))
 
 
+@app.command("tui")
+@reports_errors
+def tui_command(db: DbOption = None) -> None:
+    """Open the terminal UI for desk officers: agenda, filters, detail, calendar, export."""
+    from tracker.tui import run
+
+    run(db or Settings().database_url, clock.today())
+
+
 @app.command("eval")
 @reports_errors
 def eval_command(
