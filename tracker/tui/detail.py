@@ -4,6 +4,7 @@ date is known, the session window, the recurrence with its next occurrences, and
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import PurePath
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -84,7 +85,7 @@ def render_detail(schedule: Schedule, view: DeliverableView, today: dt.date) -> 
         link.stylize(f"link {view.document_url} underline")
     document = _facts(
         [
-            ("Symbol", view.symbol or view.source),
+            ("Symbol", view.symbol or PurePath(view.source).name),
             ("Title", view.title or "—"),
             ("Body", view.adopting_body or "—"),
             ("Adopted", _date(view.adopted_on)),
