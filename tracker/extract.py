@@ -529,10 +529,11 @@ def _with_quote(mandate: Mandate, paragraph: Paragraph, hits: list[Hit]) -> Mand
 
 def _date(anchor: Hit, context: Context) -> dt.date | None:
     lexicon = context.rules.lexicon
+    month = anchor.group("month") or anchor.group("month2") or ""
     try:
         return dt.date(
             int(anchor.group("year") or 0),
-            lexicon.months[(anchor.group("month") or "").lower()],
+            lexicon.months[month.lower()],
             _day(anchor.group("day") or "", context),
         )
     except (ValueError, KeyError):
