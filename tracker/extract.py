@@ -116,7 +116,8 @@ def _paragraph_mandates(
     undated: list[tuple[Mandate, Clause]] = []
     if not any(clause.rule.creates for clause in clauses):
         return dated, undated
-    hits = _timing_hits(text, context.rules)
+    spans = _merged([(c.start, c.end) for c in clauses if c.rule.creates])
+    hits = _timing_hits(text, context.rules, spans)
     kinds = index_kinds(text, context.rules)
     previous_actor: str | None = None
     for clause in clauses:
@@ -163,10 +164,14 @@ def split_clauses(text: str, rules: LanguageRules) -> list[Clause]:
     ]
 
 
-def _timing_hits(text: str, rules: LanguageRules) -> list[Hit]:
-    """All timing matches, overlaps resolved (earliest, then longest), ignores removed."""
+def _timing_hits(text: str, rules: LanguageRules, spans: list[tuple[int, int]]) -> list[Hit]:
+    """Timing matches within ``spans`` (the creating clauses), overlaps resolved (earliest,
+    then longest), ignores removed."""
     hits = [
-        Hit(rule, m) for rule in rules.timing for m in rules.compile(rule.pattern).finditer(text)
+        Hit(rule, m)
+        for rule in rules.timing
+        for start, end in spans
+        for m in rules.compile(rule.pattern).finditer(text, start, end)
     ]
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     kept: list[Hit] = []
@@ -184,6 +189,17 @@ def _timing_hits(text: str, rules: LanguageRules) -> list[Hit]:
     return [
         h for h in kept if h.rule.yields != "ignore" and not any(_overlap(h, i) for i in ignored)
     ]
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Adjacent or overlapping spans joined."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _overlap(a: Hit, b: Hit) -> bool:
