@@ -402,8 +402,12 @@ def _conjoined_bodies(text: str, context: Context) -> list[str | None]:
             mentions.append((match.start(), match.end(), body))
     mentions.sort()
     joiner = rules.compile(rules.body_joiner)
-    for (_, end, first), (start, _, second) in zip(mentions, mentions[1:], strict=False):
-        if first and second and first != second and joiner.fullmatch(text[end:start]):
+    recipient = rules.compile(rules.recipient)
+    pairs = zip(mentions, mentions[1:], strict=False)
+    for (head, end, first), (start, _, second) in pairs:
+        if not (first and second and first != second and joiner.fullmatch(text[end:start])):
+            continue
+        if recipient.search(text[max(0, head - 12) : head]):
             return [first, second]
     return []
 

@@ -214,6 +214,7 @@ class LanguageRules(_Strict):
     links: list[LinkRule]
     object_end: str
     body_joiner: str
+    recipient: str
     segment_break: str
     complement: str
     agent: str
