@@ -49,14 +49,14 @@ def test_extract_json_contract(runner: CliRunner, tmp_path: Path) -> None:
     assert not list(tmp_path.iterdir())
 
 
-def test_upcoming_json_contract_and_filters(runner: CliRunner, sqlite_url: str) -> None:
-    assert runner.invoke(app, ["ingest", "--db", sqlite_url, str(SAMPLES)]).exit_code == 0
+def test_upcoming_json_contract_and_filters(runner: CliRunner, db_url: str) -> None:
+    assert runner.invoke(app, ["ingest", "--db", db_url, str(SAMPLES)]).exit_code == 0
     result = runner.invoke(
         app,
         [
             "upcoming",
             "--db",
-            sqlite_url,
+            db_url,
             "--json",
             "--from",
             "2014-01-01",
@@ -75,26 +75,26 @@ def test_upcoming_json_contract_and_filters(runner: CliRunner, sqlite_url: str) 
     assert all(UPCOMING_FIELDS <= set(r) for r in rows)
 
 
-def test_upcoming_defaults_to_the_next_twelve_months(runner: CliRunner, sqlite_url: str) -> None:
-    runner.invoke(app, ["ingest", "--db", sqlite_url, str(SAMPLES)])
+def test_upcoming_defaults_to_the_next_twelve_months(runner: CliRunner, db_url: str) -> None:
+    runner.invoke(app, ["ingest", "--db", db_url, str(SAMPLES)])
     rows = [
         json.loads(x)
-        for x in runner.invoke(app, ["upcoming", "--db", sqlite_url, "--json"]).stdout.splitlines()
+        for x in runner.invoke(app, ["upcoming", "--db", db_url, "--json"]).stdout.splitlines()
     ]
     assert [r["date"] for r in rows] == ["2027-07-30"]
 
 
-def test_upcoming_text_output(runner: CliRunner, sqlite_url: str) -> None:
-    runner.invoke(app, ["ingest", "--db", sqlite_url, str(SAMPLES)])
+def test_upcoming_text_output(runner: CliRunner, db_url: str) -> None:
+    runner.invoke(app, ["ingest", "--db", db_url, str(SAMPLES)])
     result = runner.invoke(
-        app, ["upcoming", "--db", sqlite_url, "--from", "2016-01-01", "--until", "2016-12-31"]
+        app, ["upcoming", "--db", db_url, "--from", "2016-01-01", "--until", "2016-12-31"]
     )
     assert result.exit_code == 0
     assert "2016-09-13" in result.stdout and "official" in result.stdout
 
 
 def test_ingest_reports_failures_with_exit_code_1(
-    runner: CliRunner, sqlite_url: str, tmp_path: Path
+    runner: CliRunner, db_url: str, tmp_path: Path
 ) -> None:
     bad = tmp_path / "broken.pdf"
     bad.write_bytes(b"%PDF-1.4 not really")
@@ -103,7 +103,7 @@ def test_ingest_reports_failures_with_exit_code_1(
         [
             "ingest",
             "--db",
-            sqlite_url,
+            db_url,
             "--json",
             str(bad),
             str(SAMPLES / "000_dd84b8df17fb3417.txt"),
@@ -116,8 +116,8 @@ def test_ingest_reports_failures_with_exit_code_1(
     assert "broken.pdf" in result.stderr
 
 
-def test_bad_date_is_a_usage_error(runner: CliRunner, sqlite_url: str) -> None:
-    result = runner.invoke(app, ["upcoming", "--db", sqlite_url, "--from", "2026-13-01"])
+def test_bad_date_is_a_usage_error(runner: CliRunner, db_url: str) -> None:
+    result = runner.invoke(app, ["upcoming", "--db", db_url, "--from", "2026-13-01"])
     assert result.exit_code == 2
     assert "--from" in result.stderr and "not a date" in result.stderr
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, TODAY
 from tracker.cli import app
 
 SEED_000 = "000_dd84b8df17fb3417.txt"
@@ -22,11 +22,15 @@ def _upcoming(runner: CliRunner, db: str, *args: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 
-@pytest.fixture
-def schedule(runner: CliRunner, sqlite_url: str) -> list[dict[str, Any]]:
-    result = runner.invoke(app, ["ingest", "--db", sqlite_url, str(SAMPLES)])
-    assert result.exit_code == 0, result.output
-    return _upcoming(runner, sqlite_url, "--from", "2013-01-01", "--until", "2035-12-31")
+@pytest.fixture(scope="module")
+def schedule(module_db_url: str) -> list[dict[str, Any]]:
+    """The seeds ingested once per engine (SQLite and PostgreSQL); the tests only read."""
+    runner = CliRunner()
+    with pytest.MonkeyPatch.context() as patch:  # the function-scoped frozen_today is not set yet
+        patch.setenv("TRACKER_TODAY", TODAY.isoformat())
+        result = runner.invoke(app, ["ingest", "--db", module_db_url, str(SAMPLES)])
+        assert result.exit_code == 0, result.output
+        return _upcoming(runner, module_db_url, "--from", "2013-01-01", "--until", "2035-12-31")
 
 
 def _of(rows: list[dict[str, Any]], seed: str, paragraph: str) -> list[dict[str, Any]]:

@@ -33,10 +33,8 @@ def _ingest_copy_of_68_192(
     return path, original
 
 
-def test_ingesting_twice_changes_nothing(
-    sqlite_url: str, toolkit: Toolkit, horizon: Horizon
-) -> None:
-    engine = connect(sqlite_url)
+def test_ingesting_twice_changes_nothing(db_url: str, toolkit: Toolkit, horizon: Horizon) -> None:
+    engine = connect(db_url)
     first = ingest([SAMPLES], engine, toolkit, horizon, NOW)
     assert {o.status for o in first} == {"stored"}
     before = Schedule(engine).upcoming(EVERYTHING)
@@ -46,9 +44,9 @@ def test_ingesting_twice_changes_nothing(
 
 
 def test_changed_file_replaces_its_rows_and_keeps_statuses(
-    tmp_path: Path, sqlite_url: str, toolkit: Toolkit, horizon: Horizon
+    tmp_path: Path, db_url: str, toolkit: Toolkit, horizon: Horizon
 ) -> None:
-    engine = connect(sqlite_url)
+    engine = connect(db_url)
     path, original = _ingest_copy_of_68_192(tmp_path, engine, toolkit, horizon)
     schedule = Schedule(engine)
     report = next(v for v in schedule.upcoming(EVERYTHING) if v.paragraph == "18")
@@ -69,9 +67,9 @@ def test_changed_file_replaces_its_rows_and_keeps_statuses(
 
 
 def test_failed_store_leaves_nothing_behind(
-    sqlite_url: str, toolkit: Toolkit, horizon: Horizon
+    db_url: str, toolkit: Toolkit, horizon: Horizon
 ) -> None:
-    engine = connect(sqlite_url)
+    engine = connect(db_url)
     analysis = analyse(load_source(SAMPLES / "004_e83cbdb27c7fb379.txt"), toolkit, horizon)
     broken = replace(analysis, deliverables=analysis.deliverables + analysis.deliverables[:1])
     with pytest.raises(StoreError, match="cannot store"):
@@ -81,13 +79,13 @@ def test_failed_store_leaves_nothing_behind(
 
 
 def test_one_bad_file_does_not_stop_the_others(
-    tmp_path: Path, sqlite_url: str, toolkit: Toolkit, horizon: Horizon
+    tmp_path: Path, db_url: str, toolkit: Toolkit, horizon: Horizon
 ) -> None:
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "68-145.txt").write_text(
         (SAMPLES / "000_dd84b8df17fb3417.txt").read_text(encoding="utf-8"), encoding="utf-8"
     )
-    engine = connect(sqlite_url)
+    engine = connect(db_url)
     outcomes = ingest([tmp_path], engine, toolkit, horizon, NOW)
     assert {Path(o.path).name: o.status for o in outcomes} == {
         "68-145.txt": "stored",
@@ -103,8 +101,8 @@ def test_unwritable_database_is_a_clear_error(tmp_path: Path) -> None:
         connect(f"sqlite:///{blocker}/sub/tracker.sqlite")
 
 
-def test_filters(sqlite_url: str, toolkit: Toolkit, horizon: Horizon) -> None:
-    engine = connect(sqlite_url)
+def test_filters(db_url: str, toolkit: Toolkit, horizon: Horizon) -> None:
+    engine = connect(db_url)
     ingest([SAMPLES], engine, toolkit, horizon, NOW)
     schedule = Schedule(engine)
     period = Filters(start=dt.date(2014, 1, 1), until=dt.date(2014, 12, 31))
@@ -124,9 +122,9 @@ def test_filters(sqlite_url: str, toolkit: Toolkit, horizon: Horizon) -> None:
 
 
 def test_sequence_counts_date_changes_and_notes_are_kept(
-    tmp_path: Path, sqlite_url: str, toolkit: Toolkit, horizon: Horizon
+    tmp_path: Path, db_url: str, toolkit: Toolkit, horizon: Horizon
 ) -> None:
-    engine = connect(sqlite_url)
+    engine = connect(db_url)
     path, original = _ingest_copy_of_68_192(tmp_path, engine, toolkit, horizon)
     schedule = Schedule(engine)
     observance = next(v for v in schedule.upcoming(EVERYTHING) if v.paragraph == "5")

@@ -1,7 +1,10 @@
-"""The ``tracker`` command line (typer): ingest, extract, upcoming, session, sessions."""
+"""The ``tracker`` command line (typer): ingest, extract, upcoming, session, sessions, and the
+team-mode commands (db upgrade, user, assign, status, override, note, history, review, export,
+import)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import sys
@@ -96,7 +99,15 @@ def ingest_command(paths: Paths, db: DbOption = None, json: JsonOption = False) 
                 err.print(f"[red]error:[/red] {outcome.path}: {outcome.error}", highlight=False)
 
         now = dt.datetime.now(dt.UTC)
-        outcomes = ingest(paths, engine, toolkit, _horizon(settings), now, advance)
+        outcomes = ingest(
+            paths,
+            engine,
+            toolkit,
+            _horizon(settings),
+            now,
+            advance,
+            threshold=settings.review_threshold,
+        )
     if json:
         sys.stdout.write(json_lines(o.__dict__ for o in outcomes))
     else:
@@ -159,6 +170,12 @@ def upcoming_command(
         list[str] | None, typer.Option("--status", help="open, in_progress, done…")
     ] = None,
     undated: Annotated[bool, typer.Option("--undated", help="Also list what has no date.")] = False,
+    owner: Annotated[
+        list[str] | None, typer.Option("--owner", help="Owner: a user or an office.")
+    ] = None,
+    proposed: Annotated[
+        bool, typer.Option("--proposed", help="Also list mandates waiting for review.")
+    ] = False,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -176,6 +193,8 @@ def upcoming_command(
         actors=tuple(actor or ()),
         statuses=tuple(status or ()),
         include_undated=undated,
+        owners=tuple(owner or ()),
+        include_proposed=proposed,
     )
     views = Schedule(connect(db or Settings().database_url)).upcoming(filters)
     if json:
@@ -263,6 +282,22 @@ def tui_command(db: DbOption = None) -> None:
     from tracker.tui import run
 
     run(db or Settings().database_url, clock.today())
+
+
+@app.command("doctor")
+@reports_errors
+def doctor_command(db: DbOption = None, json: JsonOption = False) -> None:
+    """Check the settings, the database, the rules and the calendars; say what is wrong."""
+    from tracker.digests.settings import DigestSettings
+    from tracker.doctor import diagnose, exit_code, report
+
+    checks = diagnose(db, extra_settings=[DigestSettings])
+    if json:
+        sys.stdout.write(json_lines(c.as_json() for c in checks))
+    else:
+        sys.stdout.write(report(checks))
+    if code := exit_code(checks):
+        raise typer.Exit(code)
 
 
 @app.command("eval")
@@ -367,7 +402,7 @@ def ics_command(
     kind: FeedKindOption = None,
     actor: FeedActorOption = None,
     owner: Annotated[
-        str | None, typer.Option("--owner", help="Owner (filters nothing until team mode).")
+        list[str] | None, typer.Option("--owner", help="Owner: a user or an office.")
     ] = None,
     start: FeedFromOption = None,
     until: FeedUntilOption = None,
@@ -377,9 +412,8 @@ def ics_command(
     db: DbOption = None,
 ) -> None:
     """Write the schedule as an iCalendar (.ics) file for calendar applications."""
-    if owner:
-        err.print("warning: --owner filters nothing until team mode stores owners")
     spec = _feed_spec(body, kind, actor, start, until, deadlines, lang, name)
+    spec = dataclasses.replace(spec, owners=tuple(owner or ()))
     feed = build_feed(Schedule(connect(db or Settings().database_url)), spec)
     if out is None:
         sys.stdout.flush()
@@ -616,3 +650,295 @@ def scheduler_command(db: DbOption = None) -> None:
 def main() -> None:
     """Entry point of the ``tracker`` console script."""
     app()
+
+
+# --- team mode: schema upgrades, users, workflow, review queue, export and import ----------
+
+db_app = typer.Typer(help="The database's schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+user_app = typer.Typer(help="Users and offices of team mode.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+review_app = typer.Typer(help="The review queue: accept, reject or edit proposed mandates.")
+app.add_typer(review_app, name="review")
+
+AsOption = Annotated[str | None, typer.Option("--as", help="Acting user (default: TRACKER_USER).")]
+VersionOption = Annotated[
+    int | None,
+    typer.Option("--version", help="The version you saw (default: the current one)."),
+]
+DeliverableId = Annotated[str, typer.Argument(help="The deliverable's id (upcoming --json).")]
+
+
+@db_app.command("upgrade")
+@reports_errors
+def db_upgrade_command(db: DbOption = None) -> None:
+    """Bring the database's schema to the latest revision, in place."""
+    from tracker.migrations import upgrade
+
+    before, after = upgrade(db or Settings().database_url)
+    if before == after:
+        err.print(f"the database is at the latest revision ({after})", highlight=False)
+    else:
+        err.print(f"upgraded from {before or 'the first schema'} to {after}", highlight=False)
+
+
+@user_app.command("add")
+@reports_errors
+def user_add_command(
+    name: Annotated[str, typer.Argument(help="The user's name (what --as takes).")],
+    office: Annotated[str | None, typer.Option("--office", help="Their office.")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="Their email address.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Register a user (and, through them, their office)."""
+    from tracker.users import add_user
+
+    user = add_user(connect(db or Settings().database_url), name, office, email)
+    err.print(f"user {user.name} added", highlight=False)
+
+
+@user_app.command("list")
+@reports_errors
+def user_list_command(db: DbOption = None, json: JsonOption = False) -> None:
+    """List the users."""
+    from tracker.users import list_users
+
+    users = list_users(connect(db or Settings().database_url))
+    if json:
+        sys.stdout.write(json_lines(u.as_json() for u in users))
+        return
+    for u in users:
+        sys.stdout.write(f"{u.name}  {u.office or '-'}  {u.email or '-'}\n")
+
+
+def _acting(db: str | None, as_: str | None) -> tuple[Schedule, str]:
+    """The schedule and the acting user (from --as or TRACKER_USER), who must exist."""
+    from tracker.users import require_user
+
+    settings = Settings()
+    schedule = Schedule(connect(db or settings.database_url))
+    return schedule, require_user(schedule.engine, as_ or settings.user).name
+
+
+def _print_deliverable(schedule: Schedule, deliverable_id: str, json: bool, done: str) -> None:
+    view = schedule.get(deliverable_id)
+    if json and view is not None:
+        sys.stdout.write(json_lines([view.as_json()]))
+    else:
+        version = view.version if view else "?"
+        err.print(f"{deliverable_id}: {done} (version {version})", highlight=False)
+
+
+@app.command("status")
+@reports_errors
+def status_command(
+    deliverable_id: DeliverableId,
+    status: Annotated[str, typer.Argument(help="open, in_progress, submitted, done…")],
+    version: VersionOption = None,
+    as_: AsOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Change a deliverable's status."""
+    from tracker.workflow import Workflow
+
+    schedule, actor = _acting(db, as_)
+    Workflow(schedule.engine, actor).set_status(deliverable_id, status, version)
+    _print_deliverable(schedule, deliverable_id, json, f"status {status}")
+
+
+@app.command("assign")
+@reports_errors
+def assign_command(
+    deliverable_id: DeliverableId,
+    owner: Annotated[str, typer.Argument(help="A user or an office ('-' for nobody).")],
+    version: VersionOption = None,
+    as_: AsOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Give a deliverable to a person or an office."""
+    from tracker.users import check_owner
+    from tracker.workflow import Workflow
+
+    schedule, actor = _acting(db, as_)
+    if owner != "-":
+        check_owner(schedule.engine, owner)
+    Workflow(schedule.engine, actor).assign(
+        deliverable_id, None if owner == "-" else owner, version
+    )
+    _print_deliverable(schedule, deliverable_id, json, f"owner {owner}")
+
+
+@app.command("override")
+@reports_errors
+def override_command(
+    deliverable_id: DeliverableId,
+    due: Annotated[str, typer.Argument(help="The new deadline (YYYY-MM-DD), or '-' to drop it.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the deadline differs.")] = "",
+    version: VersionOption = None,
+    as_: AsOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Override a deliverable's computed deadline, with the reason."""
+    from tracker.workflow import Workflow
+
+    schedule, actor = _acting(db, as_)
+    date = None if due == "-" else _date(due, "DATE")
+    Workflow(schedule.engine, actor).override(deliverable_id, date, reason, version)
+    _print_deliverable(schedule, deliverable_id, json, f"due {due}")
+
+
+@app.command("note")
+@reports_errors
+def note_command(
+    deliverable_id: DeliverableId,
+    text: Annotated[str, typer.Argument(help="The note.")],
+    version: VersionOption = None,
+    as_: AsOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Attach a note to a deliverable."""
+    from tracker.workflow import Workflow
+
+    schedule, actor = _acting(db, as_)
+    Workflow(schedule.engine, actor).note(deliverable_id, text, version)
+    _print_deliverable(schedule, deliverable_id, json, "note added")
+
+
+@app.command("history")
+@reports_errors
+def history_command(
+    entity_id: Annotated[str, typer.Argument(help="A deliverable's or a mandate's id.")],
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """The audit trail of a deliverable (with its mandate's): who changed what, when."""
+    changes = Schedule(connect(db or Settings().database_url)).history(entity_id)
+    if json:
+        sys.stdout.write(json_lines(c.as_json() for c in changes))
+        return
+    for c in changes:
+        sys.stdout.write(
+            f"{c.at:%Y-%m-%d %H:%M}  {c.actor or '(unattributed)'}  {c.field}: "
+            f"{c.old if c.old is not None else '-'} → {c.new if c.new is not None else '-'}\n"
+        )
+
+
+@review_app.callback(invoke_without_command=True)
+@reports_errors
+def review_command(
+    ctx: typer.Context,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """List the mandates waiting for review (then: review accept|reject|edit ID)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from tracker.review import queue
+
+    waiting = queue(connect(db or Settings().database_url))
+    if json:
+        sys.stdout.write(json_lines(m.as_json() for m in waiting))
+        return
+    for m in waiting:
+        flag = " (text changed)" if m.changed else ""
+        sys.stdout.write(
+            f"{m.id}  {m.symbol or m.source} §{m.paragraph}  {m.kind}  {m.actor}  "
+            f"confidence {m.confidence:.2f}{flag}\n    « {m.quote} »\n"
+        )
+    err.print(f"{len(waiting)} mandate(s) to review", highlight=False)
+
+
+MandateId = Annotated[str, typer.Argument(help="The mandate's id (tracker review --json).")]
+
+
+def _review_decision(mandate_id: str, decision: str, as_: str | None, db: str | None) -> None:
+    from tracker.review import decide
+
+    schedule, actor = _acting(db, as_)
+    decided = decide(schedule.engine, mandate_id, decision, actor)
+    err.print(f"mandate {decided.id} {decided.review_state}", highlight=False)
+
+
+@review_app.command("accept")
+@reports_errors
+def review_accept_command(mandate_id: MandateId, as_: AsOption = None, db: DbOption = None) -> None:
+    """Accept a proposed mandate: its deliverables are listed."""
+    _review_decision(mandate_id, "accepted", as_, db)
+
+
+@review_app.command("reject")
+@reports_errors
+def review_reject_command(mandate_id: MandateId, as_: AsOption = None, db: DbOption = None) -> None:
+    """Reject a mandate: its deliverables are never listed."""
+    _review_decision(mandate_id, "rejected", as_, db)
+
+
+@review_app.command("edit")
+@reports_errors
+def review_edit_command(
+    mandate_id: MandateId,
+    kind: Annotated[str | None, typer.Option("--kind", help="report, oral_update…")] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Who must act.")] = None,
+    target: Annotated[str | None, typer.Option("--target", help="Receiving body.")] = None,
+    session: Annotated[int | None, typer.Option("--session", help="Session number.")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Year.")] = None,
+    as_: AsOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Correct a mandate's fields; it then counts as accepted ("edited")."""
+    from tracker.review import edit
+
+    fields = {"kind": kind, "actor": actor, "target_body": target, "session": session, "year": year}
+    changes = {k: v for k, v in fields.items() if v is not None}
+    schedule, who = _acting(db, as_)
+    edited = edit(schedule.engine, mandate_id, who, changes)
+    if json:
+        sys.stdout.write(json_lines([edited.as_json()]))
+    else:
+        err.print(f"mandate {edited.id} edited", highlight=False)
+
+
+@app.command("export")
+@reports_errors
+def export_command(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="File to write (default: standard output).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Write the whole database as JSON (tracker import reads it back, on any engine)."""
+    from tracker.exchange import export_text
+
+    body = export_text(connect(db or Settings().database_url))
+    if out is None:
+        sys.stdout.write(body)
+        return
+    try:
+        out.write_text(body, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror}") from exc
+    err.print(f"database exported to {out}", highlight=False)
+
+
+@app.command("import")
+@reports_errors
+def import_command(
+    file: Annotated[Path, typer.Argument(help="A file written by tracker export.")],
+    db: DbOption = None,
+) -> None:
+    """Load an export into an empty database."""
+    import json as json_module
+
+    from tracker.exchange import import_data
+
+    try:
+        data = json_module.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read {file}: {exc}") from exc
+    counts = import_data(connect(db or Settings().database_url), data)
+    err.print(f"{sum(counts.values())} row(s) imported", highlight=False)

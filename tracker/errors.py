@@ -47,3 +47,9 @@ class StoreError(TrackerError):
     """The database could not be opened or written."""
 
     exit_code = 4
+
+
+class ConflictError(TrackerError):
+    """Someone else changed the record since the version the user saw: nothing was written."""
+
+    exit_code = 5

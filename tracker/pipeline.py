@@ -17,7 +17,7 @@ from tracker.analyse import Analysis, Toolkit, analyse
 from tracker.errors import LoadError, TrackerError
 from tracker.load import Limits, discover, load_source
 from tracker.schedule import Horizon
-from tracker.store import store_analysis
+from tracker.store import DEFAULT_REVIEW_THRESHOLD, store_analysis
 
 DEFAULT_LIMITS = Limits()
 
@@ -69,21 +69,27 @@ def ingest(
     now: dt.datetime,
     progress: Progress | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    threshold: float = DEFAULT_REVIEW_THRESHOLD,
 ) -> list[Outcome]:
-    """Analyse and store every file; returns one outcome per file, failures included."""
+    """Analyse and store every file; returns one outcome per file, failures included.
+
+    Mandates extracted with a confidence below ``threshold`` wait in the review queue.
+    """
     outcomes: list[Outcome] = []
     for result in analyse_paths(paths, toolkit, horizon, limits):
-        outcome = result if isinstance(result, Outcome) else _store(engine, result, now)
+        outcome = (
+            result if isinstance(result, Outcome) else _store(engine, result, now, threshold)
+        )
         outcomes.append(outcome)
         if progress:
             progress(outcome)
     return outcomes
 
 
-def _store(engine: Engine, analysis: Analysis, now: dt.datetime) -> Outcome:
+def _store(engine: Engine, analysis: Analysis, now: dt.datetime, threshold: float) -> Outcome:
     source = analysis.document.source
     try:
-        status = store_analysis(engine, analysis, now)
+        status = store_analysis(engine, analysis, now, threshold)
     except TrackerError as exc:
         return Outcome(source, "failed", error=exc.message)
     return Outcome(source, status, len(analysis.mandates), len(analysis.deliverables))

@@ -14,15 +14,27 @@ from typing import Any
 from sqlalchemy import Engine, func, or_
 from sqlmodel import Session, col, select
 
-from tracker.errors import UsageError
-from tracker.store import DeliverableRow, DocumentRow, MandateRow, NoteRow, ParagraphRow
+from tracker.store import (
+    VISIBLE_REVIEW_STATES,
+    DeliverableRow,
+    DocumentRow,
+    MandateRow,
+    NoteRow,
+    ParagraphRow,
+    UserRow,
+)
+from tracker.workflow import STATUSES, AuditView, Workflow, history
 
-STATUSES = ("open", "in_progress", "submitted", "done", "cancelled", "superseded")
+__all__ = ["STATUSES", "AuditView", "DeliverableView", "Filters", "NoteView", "Schedule"]
 
 
 @dataclass(frozen=True)
 class Filters:
-    """Which deliverables to list. Empty tuples mean "any"."""
+    """Which deliverables to list. Empty tuples mean "any".
+
+    ``owners`` matches a deliverable's owner, or any member of an office named there;
+    proposed mandates (the review queue) are left out unless ``include_proposed``.
+    """
 
     start: dt.date | None = None
     until: dt.date | None = None
@@ -32,6 +44,8 @@ class Filters:
     statuses: tuple[str, ...] = ()
     text: str = ""
     include_undated: bool = False
+    owners: tuple[str, ...] = ()
+    include_proposed: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,6 +88,13 @@ class DeliverableView:
     ingested_at: dt.datetime | None = None
     window_start: dt.date | None = field(repr=False, default=None)
     window_end: dt.date | None = field(repr=False, default=None)
+    owner: str | None = None
+    computed_due: dt.date | None = None
+    due_override: dt.date | None = None
+    override_reason: str | None = None
+    version: int = 1
+    review_state: str = "accepted"
+    changed: bool = False
 
     def as_json(self) -> dict[str, Any]:
         """The ``upcoming --json`` object (dates as ISO strings)."""
@@ -125,7 +146,7 @@ class Schedule:
 
     def get(self, deliverable_id: str) -> DeliverableView | None:
         """One deliverable by its identifier."""
-        statement = self._select(Filters(include_undated=True)).where(
+        statement = self._select(Filters(include_undated=True, include_proposed=True)).where(
             col(DeliverableRow.id) == deliverable_id
         )
         with Session(self.engine) as session:
@@ -147,7 +168,7 @@ class Schedule:
     def occurrences(self, mandate_id: str) -> list[DeliverableView]:
         """Every stored occurrence of one mandate, by date."""
         statement = (
-            self._select(Filters(include_undated=True))
+            self._select(Filters(include_undated=True, include_proposed=True))
             .where(col(MandateRow.id) == mandate_id)
             .order_by(func.coalesce(DeliverableRow.window_start, DeliverableRow.window_end))
         )
@@ -164,15 +185,8 @@ class Schedule:
             return [_view(*row) for row in session.exec(statement).all()]
 
     def set_status(self, deliverable_id: str, status: str, now: dt.datetime | None = None) -> None:
-        """Change a deliverable's workflow status."""
-        if status not in STATUSES:
-            raise UsageError(f"unknown status '{status}' (one of: {', '.join(STATUSES)})")
-        with Session(self.engine) as session, session.begin():
-            row = session.get(DeliverableRow, deliverable_id)
-            if row is None:
-                raise UsageError(f"no deliverable with id '{deliverable_id}'")
-            row.status = status
-            row.updated_at = now or dt.datetime.now(dt.UTC)
+        """Change a deliverable's workflow status (recorded in the audit trail)."""
+        Workflow(self.engine).set_status(deliverable_id, status, now=now)
 
     def add_note(
         self,
@@ -181,20 +195,12 @@ class Schedule:
         author: str | None = None,
         now: dt.datetime | None = None,
     ) -> None:
-        """Attach a note to a deliverable."""
-        if not text.strip():
-            raise UsageError("a note cannot be empty")
-        with Session(self.engine) as session, session.begin():
-            if session.get(DeliverableRow, deliverable_id) is None:
-                raise UsageError(f"no deliverable with id '{deliverable_id}'")
-            session.add(
-                NoteRow(
-                    deliverable_id=deliverable_id,
-                    text=text.strip(),
-                    author=author,
-                    created_at=now or dt.datetime.now(dt.UTC),
-                )
-            )
+        """Attach a note to a deliverable (recorded in the audit trail)."""
+        Workflow(self.engine, author).note(deliverable_id, text, now=now)
+
+    def history(self, entity_id: str) -> list[AuditView]:
+        """The audit trail of a deliverable (with its mandate's), oldest first."""
+        return history(self.engine, entity_id)
 
     def notes(self, deliverable_id: str) -> list[NoteView]:
         """The notes of a deliverable, oldest first."""
@@ -274,6 +280,8 @@ class Schedule:
                 actors=filters.actors,
                 statuses=filters.statuses,
                 text=filters.text,
+                owners=filters.owners,
+                include_proposed=filters.include_proposed,
             )
         ).with_only_columns(
             between(week),
@@ -329,6 +337,7 @@ class Schedule:
     def _deadline() -> Any:
         """A deliverable's deadline: its documentation deadline, else its window's start or end."""
         return func.coalesce(
+            col(DeliverableRow.due_override),
             col(DeliverableRow.due),
             col(DeliverableRow.window_start),
             col(DeliverableRow.window_end),
@@ -364,7 +373,8 @@ class Schedule:
             d.year, d.date, d.end, d.due, d.basis, d.basis_detail, d.before, d.status,
             m.recurrence, m.quote, m.quote_start, m.quote_end, m.rule, m.confidence, m.part,
             doc.adopted_on, d.sequence, d.updated_at, doc.ingested_at, d.window_start,
-            d.window_end,
+            d.window_end, d.owner, d.due_override, d.override_reason, d.version,
+            m.review_state, m.changed,
         )  # fmt: skip
         statement: Any = select(*(col(c) for c in columns))
         statement = (
@@ -400,7 +410,7 @@ class Schedule:
                 year=r[14],
                 date=r[15],
                 end=r[16],
-                due=r[17],
+                due=r[36] or r[17],
                 basis=r[18],
                 basis_detail=r[19],
                 before=r[20],
@@ -419,6 +429,13 @@ class Schedule:
                 ingested_at=_utc(r[32]),
                 window_start=r[33],
                 window_end=r[34],
+                owner=r[35],
+                computed_due=r[17],
+                due_override=r[36],
+                override_reason=r[37],
+                version=r[38],
+                review_state=r[39],
+                changed=bool(r[40]),
             )
             for r in rows
         ]
@@ -449,6 +466,17 @@ def _conditions(filters: Filters) -> list[Any]:
         conditions.append(or_(*(col(MandateRow.actor).ilike(f"%{a}%") for a in filters.actors)))
     if filters.statuses:
         conditions.append(col(DeliverableRow.status).in_(filters.statuses))
+    if filters.owners:
+        members = select(UserRow.name).where(col(UserRow.office).in_(filters.owners))
+        conditions.append(
+            or_(
+                col(DeliverableRow.owner).in_(filters.owners),
+                col(DeliverableRow.owner).in_(members),
+            )
+        )
+    visible = VISIBLE_REVIEW_STATES + (("proposed",) if filters.include_proposed else ())
+    # "+ ''" keeps the planner off the review-state index (the agenda walks window_start)
+    conditions.append((col(MandateRow.review_state) + "").in_(visible))
     if filters.text:
         needle = f"%{filters.text}%"
         conditions.append(
@@ -481,7 +509,7 @@ def _view(d: DeliverableRow, m: MandateRow, doc: DocumentRow) -> DeliverableView
         year=d.year,
         date=d.date,
         end=d.end,
-        due=d.due,
+        due=d.due_override or d.due,
         basis=d.basis,
         basis_detail=d.basis_detail,
         before=d.before,
@@ -500,6 +528,13 @@ def _view(d: DeliverableRow, m: MandateRow, doc: DocumentRow) -> DeliverableView
         sequence=d.sequence,
         updated_at=_utc(d.updated_at),
         ingested_at=_utc(doc.ingested_at),
+        owner=d.owner,
+        computed_due=d.due,
+        due_override=d.due_override,
+        override_reason=d.override_reason,
+        version=d.version,
+        review_state=m.review_state,
+        changed=m.changed,
     )
 
 

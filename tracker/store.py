@@ -1,18 +1,23 @@
 """Storage with SQLModel: the tables, the engine, and the one write path of the pipeline.
 
 SQLite (``db/tracker.sqlite``) by default, PostgreSQL for a team. A document is replaced in one
-transaction: either all of its new rows are stored or none are, and the workflow status of a
-deliverable that keeps its identifier survives the replacement.
+transaction: either all of its new rows are stored or none are, and the workflow state of a
+deliverable that keeps its identifier (status, owner, due-date override, version) and the
+review decision of a mandate that keeps its identifier survive the replacement.
+
+The schema is versioned by alembic (``tracker/migrations``): :func:`connect` creates a new
+database at :data:`SCHEMA_REVISION` and refuses an older one (``tracker db upgrade``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, event, false, inspect
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Field, Session, SQLModel, col, create_engine, delete, select
 
@@ -76,6 +81,12 @@ class MandateRow(SQLModel, table=True):
     reason: str
     part: str | None = None
     precedes: str | None = None
+    review_state: str = Field(
+        default="accepted", index=True, sa_column_kwargs={"server_default": "accepted"}
+    )
+    reviewed_by: str | None = None
+    changed: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    edits: str | None = None
 
 
 class DeliverableRow(SQLModel, table=True):
@@ -98,6 +109,10 @@ class DeliverableRow(SQLModel, table=True):
     status: str = Field(default="open", index=True)
     sequence: int = 0
     updated_at: dt.datetime
+    owner: str | None = Field(default=None, index=True)
+    due_override: dt.date | None = None
+    override_reason: str | None = None
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class NoteRow(SQLModel, table=True):
@@ -112,20 +127,133 @@ class NoteRow(SQLModel, table=True):
     created_at: dt.datetime
 
 
+class UserRow(SQLModel, table=True):
+    """A person who acts in team mode, and the office they belong to."""
+
+    __tablename__ = "app_user"
+
+    name: str = Field(primary_key=True)
+    office: str | None = Field(default=None, index=True)
+    email: str | None = None
+    created_at: dt.datetime
+
+
+class AuditRow(SQLModel, table=True):
+    """One change of one field: who, when, the old and the new value (as text)."""
+
+    __tablename__ = "audit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity: str
+    entity_id: str = Field(index=True)
+    actor: str | None = None
+    at: dt.datetime
+    field: str
+    old: str | None = None
+    new: str | None = None
+
+
+FIRST_REVISION = "0001"
+SCHEMA_REVISION = "0002"
+"""The alembic revision this code's tables are at (``tracker/migrations/versions``)."""
+
+_VERSION_TABLE = Table(
+    "alembic_version",
+    MetaData(),
+    Column("version_num", String(32), primary_key=True),
+)
+
+
+def engine_for(url: str) -> Engine:
+    """An engine for ``url`` (SQLite: its folder is created, foreign keys are enforced)."""
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
 def connect(url: str) -> Engine:
-    """Open (and create if needed) the database at ``url``."""
+    """Open the database at ``url``, creating a new one at the latest schema revision.
+
+    A database at an older revision (or made before migrations) is refused with a
+    :class:`StoreError` that says to run ``tracker db upgrade``.
+    """
     try:
-        if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url)
-        if engine.dialect.name == "sqlite":
-            event.listen(engine, "connect", _sqlite_pragmas)
-        SQLModel.metadata.create_all(engine)
+        engine = engine_for(url)
+        try:
+            revision = _open_or_create(engine)
+        except SQLAlchemyError:  # another process may be creating the same new database
+            time.sleep(0.2)
+            revision = _open_or_create(engine)
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot open the database {_safe_url(url)}: {_first_line(exc)}") from exc
     except OSError as exc:
         raise StoreError(f"cannot open the database {_safe_url(url)}: {exc}") from exc
+    if revision != SCHEMA_REVISION:
+        engine.dispose()
+        found = f"revision {revision}" if revision else "no revision (made before migrations)"
+        raise StoreError(
+            f"the database {_safe_url(url)} is at {found}, this tracker needs revision "
+            f"{SCHEMA_REVISION}: run `tracker db upgrade` (with the same --db or "
+            "TRACKER_DATABASE_URL)"
+        )
     return engine
+
+
+def _open_or_create(engine: Engine) -> str | None:
+    """The database's revision; a database with no tables is created at the latest one.
+
+    Creation is one transaction on both engines (on SQLite under ``BEGIN IMMEDIATE``), so a
+    process killed while creating leaves no half-made schema, and two processes creating
+    the same new database do it once.
+    """
+    with engine.connect() as connection:
+        revision = schema_revision(connection)
+        if revision is not None or inspect(connection).has_table("document"):
+            return revision
+    if engine.dialect.name == "sqlite":
+        return _create_sqlite(engine)
+    with engine.begin() as connection:
+        return _create(connection)
+
+
+def _create(connection: Connection) -> str | None:
+    """Create the tables and stamp them, unless someone else did it first."""
+    revision = schema_revision(connection)
+    if revision is None and not inspect(connection).has_table("document"):
+        SQLModel.metadata.create_all(connection)
+        _VERSION_TABLE.create(connection)
+        connection.execute(_VERSION_TABLE.insert().values(version_num=SCHEMA_REVISION))
+        revision = SCHEMA_REVISION
+    return revision
+
+
+def _create_sqlite(engine: Engine) -> str | None:
+    """:func:`_create` in a real SQLite transaction (pysqlite autocommits DDL otherwise)."""
+    with engine.connect() as connection:
+        dbapi: Any = connection.connection.driver_connection
+        previous = dbapi.isolation_level
+        dbapi.isolation_level = None  # the driver leaves BEGIN and COMMIT to us
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            try:
+                revision = _create(connection)
+            except BaseException:
+                connection.exec_driver_sql("ROLLBACK")
+                raise
+            connection.exec_driver_sql("COMMIT")
+        finally:
+            dbapi.isolation_level = previous
+    return revision
+
+
+def schema_revision(connection: Connection) -> str | None:
+    """The alembic revision stamped in the database, or None when it has none."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(_VERSION_TABLE.select()).scalar()
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -147,8 +275,27 @@ def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-def store_analysis(engine: Engine, analysis: Analysis, now: dt.datetime) -> str:
-    """Store one document's analysis; returns "stored", "replaced" or "unchanged"."""
+DEFAULT_REVIEW_THRESHOLD = 0.6
+"""Mandates extracted with a lower confidence wait in the review queue as ``proposed``."""
+
+VISIBLE_REVIEW_STATES = ("accepted", "edited")
+REVIEW_STATES = ("proposed", "accepted", "rejected", "edited")
+EDITABLE_FIELDS = ("kind", "actor", "target_body", "session", "year")
+
+
+def store_analysis(
+    engine: Engine,
+    analysis: Analysis,
+    now: dt.datetime,
+    threshold: float = DEFAULT_REVIEW_THRESHOLD,
+) -> str:
+    """Store one document's analysis; returns "stored", "replaced", "unchanged" or "duplicate"
+    (the same bytes are already stored under another name).
+
+    Mandates below ``threshold`` are stored as ``proposed`` (the review queue); a replaced
+    document keeps the review decisions of its mandates and the workflow state of its
+    deliverables (status, owner, override, version), by identifier.
+    """
     document = analysis.document
     key = key_of(document.meta.symbol, document.meta.lang, document.source)
     try:
@@ -156,19 +303,86 @@ def store_analysis(engine: Engine, analysis: Analysis, now: dt.datetime) -> str:
             existing = session.get(DocumentRow, key)
             if existing is not None and existing.sha256 == document.sha256:
                 return "unchanged"
+            if existing is None and _same_bytes_stored(session, document.sha256):
+                return "duplicate"
             previous = _previous_states(session, key) if existing else {}
+            reviews = _previous_reviews(session, key) if existing else {}
             if existing is not None:
                 _delete_document(session, key)
                 session.flush()
             session.add(_document_row(key, document, now))
             session.flush()
             session.add_all(_paragraph_rows(key, document))
-            session.add_all(_mandate_rows(key, analysis.mandates))
+            mandates = _mandate_rows(key, analysis.mandates)
+            texts = {p.number or "": p.text for p in document.operative}
+            for row in mandates:
+                _review(session, row, reviews.get(row.id), texts, threshold, now)
+            session.add_all(mandates)
             session.flush()
             session.add_all(_deliverable_rows(analysis.deliverables, previous, now))
         return "replaced" if existing else "stored"
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot store: {_first_line(exc)}") from exc
+
+
+class _Review:
+    """What a stored mandate carried before its document was replaced."""
+
+    def __init__(self, row: MandateRow, paragraph_text: str | None) -> None:
+        self.state = row.review_state
+        self.reviewed_by = row.reviewed_by
+        self.changed = row.changed
+        self.edits = row.edits
+        self.quote = row.quote
+        self.paragraph_text = paragraph_text
+
+
+def _previous_reviews(session: Session, key: str) -> dict[str, _Review]:
+    """The review state of a document's stored mandates, by id, with their texts."""
+    paragraphs = session.exec(select(ParagraphRow).where(ParagraphRow.document_id == key))
+    texts = {p.number: p.text for p in paragraphs}
+    rows = session.exec(select(MandateRow).where(MandateRow.document_id == key)).all()
+    return {row.id: _Review(row, texts.get(row.paragraph)) for row in rows}
+
+
+def _review(
+    session: Session,
+    row: MandateRow,
+    before: _Review | None,
+    texts: dict[str, str],
+    threshold: float,
+    now: dt.datetime,
+) -> None:
+    """Set a new mandate row's review state from its confidence and the previous decision.
+
+    A mandate whose quote or paragraph text changed is flagged ``changed`` and the change is
+    recorded in the audit trail; if a person had decided on it, it goes back to ``proposed``.
+    """
+    automatic = "accepted" if row.confidence >= threshold else "proposed"
+    if before is None:
+        row.review_state = automatic
+        return
+    changed = (before.quote, before.paragraph_text) != (row.quote, texts.get(row.paragraph))
+    row.reviewed_by, row.edits = before.reviewed_by, before.edits
+    row.review_state, row.changed = before.state, before.changed or changed
+    for name, value in json.loads(before.edits or "{}").items():
+        setattr(row, name, value)
+    if not changed:
+        return
+    row.review_state = automatic if before.reviewed_by is None else "proposed"
+    audit = [("text", before.quote, row.quote)]
+    if row.review_state != before.state:
+        audit.append(("review_state", before.state, row.review_state))
+    session.add_all(
+        AuditRow(entity="mandate", entity_id=row.id, actor="ingest", at=now, field=f, old=o, new=n)
+        for f, o, n in audit
+    )
+
+
+def _same_bytes_stored(session: Session, sha256: str) -> bool:
+    """Whether a document with exactly these bytes is already stored (under another name)."""
+    statement = select(DocumentRow.id).where(col(DocumentRow.sha256) == sha256).limit(1)
+    return session.exec(statement).first() is not None
 
 
 def _previous_states(session: Session, key: str) -> dict[str, DeliverableRow]:
@@ -271,7 +485,8 @@ def _deliverable_rows(
         old = previous.get(d.id)
         if old is not None:
             moved = (old.date, old.end, old.due, old.before) != (d.date, d.end, d.due, d.before)
-            row.status = old.status
+            row.status, row.owner, row.version = old.status, old.owner, old.version
+            row.due_override, row.override_reason = old.due_override, old.override_reason
             row.sequence = old.sequence + 1 if moved else old.sequence
             row.updated_at = now if moved or old.basis != row.basis else old.updated_at
         rows.append(row)

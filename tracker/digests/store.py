@@ -61,6 +61,7 @@ class Subscription:
             bodies=self.bodies,
             kinds=self.kinds,
             actors=self.actors,
+            owners=(self.owner,) if self.owner else (),
             **extra,
         )
 

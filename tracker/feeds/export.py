@@ -19,6 +19,8 @@ from tracker.feeds.ics import LANGUAGES, CalendarOptions, etag_of, plan_calendar
 from tracker.query import Filters, Schedule
 
 DEFAULT_NAME = "Mandate Tracker"
+_TRUE = ("1", "yes", "true", "on")
+_FALSE = ("0", "no", "false", "off")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class FeedSpec:
     deadlines: bool = True
     lang: str = "en"
     name: str | None = None
+    owners: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.lang not in LANGUAGES:
@@ -54,6 +57,7 @@ class FeedSpec:
             kinds=self.kinds,
             actors=self.actors,
             include_undated=True,
+            owners=self.owners,
         )
 
     def options(self) -> CalendarOptions:
@@ -88,7 +92,7 @@ class FeedSpec:
             "deadlines": self.deadlines,
             "lang": self.lang,
             "name": self.name,
-        }
+        } | ({"owners": list(self.owners)} if self.owners else {})
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> FeedSpec:
@@ -102,6 +106,7 @@ class FeedSpec:
             deadlines=bool(data.get("deadlines", True)),
             lang=str(data.get("lang") or "en"),
             name=data.get("name"),
+            owners=tuple(data.get("owners") or ()),
         )
 
     @classmethod
@@ -118,7 +123,10 @@ class FeedSpec:
             found = params.get(name, ())
             return found[-1] if found else None
 
-        deadlines = (one("deadlines") or "1").lower() not in ("0", "no", "false", "off")
+        flag = (one("deadlines") or "1").strip().lower()
+        if flag not in _TRUE + _FALSE:
+            raise ValueError(f"deadlines must be one of {', '.join(_TRUE + _FALSE)}")
+        deadlines = flag in _TRUE
         return cls(
             bodies=values("body"),
             kinds=values("kind"),

@@ -23,6 +23,7 @@ from tracker.tui.format import (
     body_label,
     days_left,
     is_overdue,
+    printable,
     recurrence_label,
     short_title,
     when_label,
@@ -31,13 +32,15 @@ from tracker.tui.format import (
 
 def highlighted_paragraph(paragraph: str | None, view: DeliverableView) -> Text:
     """The paragraph with the quote in reverse bold; the quote alone when it is missing."""
+    quote = printable(view.quote)
     if not paragraph:
-        return Text(view.quote, style="reverse bold")
-    text = Text(paragraph)
+        return Text(quote, style="reverse bold")
+    shown = printable(paragraph)
+    text = Text(shown)
     start, end = view.quote_start, view.quote_end
-    if not (0 <= start < end <= len(paragraph)) or paragraph[start:end] != view.quote:
-        found = paragraph.find(view.quote)
-        start, end = (found, found + len(view.quote)) if found >= 0 else (-1, -1)
+    if shown != paragraph or not (0 <= start < end <= len(shown)) or shown[start:end] != quote:
+        found = shown.find(quote) if quote else -1
+        start, end = (found, found + len(quote)) if found >= 0 else (-1, -1)
     if start >= 0:
         text.stylize("reverse bold", start, end)
     return text
@@ -47,8 +50,8 @@ def _facts(rows: list[tuple[str, RenderableType]]) -> Table:
     table = Table.grid(padding=(0, 1))
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
-    for label, value in rows:
-        table.add_row(label, value)
+    for label, value in rows:  # a str cell would be read as Rich markup: make it plain text
+        table.add_row(label, Text(printable(value)) if isinstance(value, str) else value)
     return table
 
 
@@ -62,7 +65,7 @@ def render_detail(schedule: Schedule, view: DeliverableView, today: dt.date) -> 
     head = Text.assemble(
         (f"{KIND_SHORT.get(view.kind, view.kind)} ", "bold"),
         (f"for {body_label(view) or '—'} ", ""),
-        (f"· {view.actor} · ", ""),
+        (f"· {printable(view.actor)} · ", ""),
         (STATUS_LABEL.get(view.status, view.status), "bold"),
         ("  OVERDUE" if late else "", "bold red"),
     )
@@ -80,7 +83,7 @@ def render_detail(schedule: Schedule, view: DeliverableView, today: dt.date) -> 
             ("Session", f"{view.session or '—'}  window {window}"),
         ]
     )
-    link = Text(view.document_url or "no official link (no symbol)")
+    link = Text(printable(view.document_url or "no official link (no symbol)"))
     if view.document_url:
         link.stylize(f"link {view.document_url} underline")
     document = _facts(
@@ -105,13 +108,15 @@ def render_detail(schedule: Schedule, view: DeliverableView, today: dt.date) -> 
         )
     notes = schedule.notes(view.id)
     notes_text = Text(
-        "\n".join(f"{n.created_at:%Y-%m-%d %H:%M}  {n.text}" for n in notes) or "no notes"
+        "\n".join(f"{n.created_at:%Y-%m-%d %H:%M}  {printable(n.text)}" for n in notes)
+        or "no notes"
     )
     paragraph = highlighted_paragraph(schedule.paragraph_text(view), view)
     return Group(
+        *_team_lines(view),
         head,
         Text(""),
-        Text(f"¶{view.paragraph} — {view.verb}", style="bold underline"),
+        Text(printable(f"¶{view.paragraph} — {view.verb}"), style="bold underline"),
         paragraph,
         Text(""),
         Text("When", style="bold underline"),
@@ -125,7 +130,32 @@ def render_detail(schedule: Schedule, view: DeliverableView, today: dt.date) -> 
         Text(""),
         Text("Notes", style="bold underline"),
         notes_text,
+        *_history_lines(schedule, view),
     )
+
+
+def _team_lines(view: DeliverableView) -> list[RenderableType]:
+    """Owner, due-date override and review state, shown only when team mode set them."""
+    facts = []
+    if view.owner:
+        facts.append(f"owner {view.owner}")
+    if view.due_override:
+        facts.append(f"due overridden to {_date(view.due_override)} ({view.override_reason})")
+    if view.review_state != "accepted" or view.changed:
+        facts.append(f"review: {view.review_state}{' (text changed)' if view.changed else ''}")
+    return [Text(printable(" · ".join(facts)), style="italic")] if facts else []
+
+
+def _history_lines(schedule: Schedule, view: DeliverableView) -> list[RenderableType]:
+    """The last changes from the audit trail (nothing when there are none)."""
+    changes = schedule.history(view.id)[-8:]
+    if not changes:
+        return []
+    lines = "\n".join(
+        f"{c.at:%Y-%m-%d %H:%M}  {c.actor or '—'}  {c.field}: {c.old or '—'} → {c.new or '—'}"
+        for c in changes
+    )
+    return [Text(""), Text("History", style="bold underline"), Text(printable(lines))]
 
 
 class DetailScreen(Screen[None]):

@@ -1,6 +1,7 @@
 """The filter bar: one search box with ``key:value`` terms, plus body, kind and status menus.
 
-Typing ``report body:HRC actor:OHCHR status:open from:2021 until:2022-06`` filters at once;
+Typing ``report body:HRC actor:OHCHR status:open from:2021 until:2022-06`` filters at once
+(``owner:DESK`` keeps what a user or an office owns);
 words without a key search titles, quotes, symbols and actors (``Filters.text``).
 """
 
@@ -18,7 +19,7 @@ from textual.widgets import Input, Select
 
 from tracker.query import STATUSES, Filters
 
-KEYS = ("body", "kind", "actor", "status", "from", "until")
+KEYS = ("body", "kind", "actor", "status", "from", "until", "owner")
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ def parse_query(
         actors=tuple(values["actor"]),
         statuses=tuple(s for s in statuses + ([status] if status else []) if s in STATUSES),
         text=" ".join(words),
+        owners=tuple(values["owner"]),
     )
     return Query(filters, explicit_start=start is not None)
 
