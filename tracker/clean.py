@@ -46,8 +46,12 @@ _SYMBOL_LINE = re.compile(r"^[A-Z]{1,4}(?:/[A-Z0-9.()\-]+){2,}(?:\*)?$")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*", re.M)
 _MD_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,})\s*$", re.M)
 _MD_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
-_MD_STRONG = re.compile(r"\*\*([^*\n]+?)\*\*|__([^_\n]+?)__")
-_MD_EMPHASIS = re.compile(r"(?<![\w*])\*([^*\n]+?)\*(?![\w*])|(?<![\w_])_([^_\n]+?)_(?![\w_])")
+# Emphasis may span wrapped lines (never a blank line): "*Accueille avec\nsatisfaction*".
+_MD_STRONG = re.compile(r"\*\*([^*\n]+?(?:\n[^*\n]+?)*?)\*\*|__([^_\n]+?(?:\n[^_\n]+?)*?)__")
+_MD_EMPHASIS = re.compile(
+    r"(?<![\w*])\*([^*\n]+?(?:\n[^*\n]+?)*?)\*(?![\w*])"
+    r"|(?<![\w_])_([^_\n]+?(?:\n[^_\n]+?)*?)_(?![\w_])"
+)
 _MD_SPANNING_EMPHASIS = re.compile(r"^[*_]{1,2}(?=\S)|(?<=\S)[*_]{1,2}$", re.M)
 _MD_SUPERSCRIPT = re.compile(r"(\w)\^(\w{1,4})\^?")
 _MD_FOOTNOTE_REF = re.compile(r"\[\^\w+\]")

@@ -3,6 +3,8 @@
 ``discover`` turns the paths named by the user into a deterministic list of files; ``load_source``
 reads one file into text. Oversized inputs, zip bombs, encrypted or damaged PDFs and binary junk
 are refused with a ``LoadError`` naming the file and a short reason; no other exception escapes.
+The ceilings are settings (:class:`LoadSettings`: ``TRACKER_MAX_FILE_BYTES``...); a file over
+the size limit is refused on its size, before a byte of it is read.
 Markup (Markdown, leftover HTML entities...) is kept as is: the cleaning stage strips it.
 """
 
@@ -28,9 +30,11 @@ from docx.oxml.ns import nsmap, qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree  # type: ignore[import-untyped]
+from pydantic import PositiveInt, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
 from pypdf import PdfReader
 
-from tracker.errors import LoadError
+from tracker.errors import LoadError, UsageError
 from tracker.model import SourceText
 
 _FORMATS = {
@@ -64,14 +68,70 @@ _BLOCK_TAGS = frozenset(
 _RATIO_FLOOR = 1_000_000  # archives expanding to less than this are harmless whatever the ratio
 
 
+class LoadSettings(BaseSettings):
+    """The loading ceilings from the environment, with safe defaults.
+
+    ``TRACKER_MAX_FILE_BYTES`` (50 MB), ``TRACKER_MAX_PDF_PAGES`` (500),
+    ``TRACKER_MAX_DOCX_EXPANDED_BYTES`` (200 MB) and ``TRACKER_MAX_DOCX_RATIO`` (100).
+    """
+
+    model_config = SettingsConfigDict(env_prefix="TRACKER_", extra="ignore")
+
+    max_file_bytes: PositiveInt = 50_000_000
+    max_pdf_pages: PositiveInt = 500
+    max_docx_expanded_bytes: PositiveInt = 200_000_000
+    max_docx_ratio: PositiveInt = 100
+
+
+def load_settings() -> LoadSettings:
+    """Read :class:`LoadSettings`; a malformed value is a ``UsageError`` naming the variable."""
+    try:
+        return LoadSettings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"TRACKER_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
+        )
+        raise UsageError(f"invalid setting: {problems}") from exc
+
+
 @dataclass(frozen=True)
 class Limits:
-    """Ceilings that keep a hostile or broken file from exhausting memory or time."""
+    """Ceilings that keep a hostile or broken file from exhausting memory or time.
 
-    max_bytes: int = 50_000_000
-    max_pdf_pages: int = 500
-    max_docx_expanded_bytes: int = 200_000_000
-    max_docx_ratio: int = 100
+    A field left at ``None`` takes its value from :class:`LoadSettings` (the environment) each
+    time a file is loaded, so ``Limits()`` always means "the configured limits".
+    """
+
+    max_bytes: int | None = None
+    max_pdf_pages: int | None = None
+    max_docx_expanded_bytes: int | None = None
+    max_docx_ratio: int | None = None
+
+    def resolve(self) -> _Ceilings:
+        """The limits with every unset field read from the environment."""
+        env = load_settings()
+        return _Ceilings(
+            max_bytes=_pick(self.max_bytes, env.max_file_bytes),
+            max_pdf_pages=_pick(self.max_pdf_pages, env.max_pdf_pages),
+            max_docx_expanded_bytes=_pick(
+                self.max_docx_expanded_bytes, env.max_docx_expanded_bytes
+            ),
+            max_docx_ratio=_pick(self.max_docx_ratio, env.max_docx_ratio),
+        )
+
+
+@dataclass(frozen=True)
+class _Ceilings:
+    """Resolved :class:`Limits`: every ceiling known."""
+
+    max_bytes: int
+    max_pdf_pages: int
+    max_docx_expanded_bytes: int
+    max_docx_ratio: int
+
+
+def _pick(value: int | None, default: int) -> int:
+    return default if value is None else value
 
 
 _DEFAULT_LIMITS = Limits()
@@ -122,9 +182,10 @@ def _walk(root: Path, visited: set[str], found: list[Path], errors: list[LoadErr
 
 def load_source(path: Path, limits: Limits = _DEFAULT_LIMITS) -> SourceText:
     """Read one file into a ``SourceText``, or raise ``LoadError`` saying why it cannot be read."""
-    data = _read(path, limits)
+    ceilings = limits.resolve()
+    data = _read(path, ceilings)
     fmt = _FORMATS[path.suffix.lower()]
-    text = _EXTRACTORS[fmt](path, data, limits)
+    text = _EXTRACTORS[fmt](path, data, ceilings)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise LoadError(path, _NO_TEXT.get(fmt, "file is empty"))
@@ -132,7 +193,7 @@ def load_source(path: Path, limits: Limits = _DEFAULT_LIMITS) -> SourceText:
     return SourceText(path=str(path), text=text, format=fmt, sha256=digest)
 
 
-def _read(path: Path, limits: Limits) -> bytes:
+def _read(path: Path, limits: _Ceilings) -> bytes:
     """Return the raw bytes of a regular, supported, non-empty file within the size limit."""
     try:
         info = path.stat()
@@ -143,6 +204,10 @@ def _read(path: Path, limits: Limits) -> bytes:
             raise LoadError(path, f"unsupported file type '{path.suffix}' (supported: {supported})")
         if not stat.S_ISREG(info.st_mode):
             raise LoadError(path, "not a regular file")
+        if info.st_size > limits.max_bytes:  # refused before a single byte is read
+            raise LoadError(
+                path, f"file is {info.st_size} bytes, over the {limits.max_bytes} byte limit"
+            )
         with path.open("rb") as handle:  # never more than the limit, even if the file grows
             data = handle.read(limits.max_bytes + 1)
     except OSError as exc:
@@ -214,7 +279,7 @@ def _mostly_control(text: str) -> bool:
     return len(_CONTROL.findall(sample)) > 0.05 * len(sample)
 
 
-def _pdf(path: Path, data: bytes, limits: Limits) -> str:
+def _pdf(path: Path, data: bytes, limits: _Ceilings) -> str:
     """Extract the text of each page of a PDF, pages separated by a blank line."""
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -241,7 +306,7 @@ def _unlock(path: Path, reader: PdfReader) -> None:
         raise LoadError(path, "PDF is encrypted")
 
 
-def _docx(path: Path, data: bytes, limits: Limits) -> str:
+def _docx(path: Path, data: bytes, limits: _Ceilings) -> str:
     """Extract the paragraphs (body and tables, in order) of a DOCX, numbering Word lists."""
     _check_zip(path, data, limits)
     try:
@@ -254,7 +319,7 @@ def _docx(path: Path, data: bytes, limits: Limits) -> str:
         raise LoadError(path, f"not a valid DOCX file: {_short(exc)}") from exc
 
 
-def _check_zip(path: Path, data: bytes, limits: Limits) -> None:
+def _check_zip(path: Path, data: bytes, limits: _Ceilings) -> None:
     """Refuse a non-zip file, or a zip whose members would expand too much (zip bomb)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -328,7 +393,7 @@ def _val(element: Any, path: str) -> str:
     return str(_xpath(path)(element))
 
 
-def _html(path: Path, data: bytes, limits: Limits) -> str:
+def _html(path: Path, data: bytes, limits: _Ceilings) -> str:
     """Extract the visible text of an HTML page, blocks separated by blank lines."""
     text = _decode(path, data, _declared_charset(data))
     try:
@@ -372,7 +437,7 @@ def _visible_text(soup: BeautifulSoup) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-_EXTRACTORS: dict[str, Callable[[Path, bytes, Limits], str]] = {
+_EXTRACTORS: dict[str, Callable[[Path, bytes, _Ceilings], str]] = {
     "txt": lambda path, data, _: _decode(path, data),
     "md": lambda path, data, _: _decode(path, data),
     "pdf": _pdf,

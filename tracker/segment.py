@@ -62,9 +62,9 @@ def body_code(match: re.Match[str]) -> str:
 def segment(text: str, body_line: re.Pattern[str]) -> Segments:
     """Split cleaned ``text`` into head, preamble, operative paragraphs and tail."""
     lines = [line.strip() for line in text.split("\n")]
-    start = next((i for i, line in enumerate(lines) if body_line.match(line)), None)
+    start, span = _body_line(lines, body_line)
     head = tuple(lines[:start]) if start is not None else ()
-    body = lines[start + 1 :] if start is not None else lines
+    body = lines[start + span :] if start is not None else lines
     first_op, numbered = _operative_lines(body)
     preamble_lines = body[:first_op] if first_op is not None else body
     preamble = _preamble_paragraphs(preamble_lines)
@@ -75,11 +75,25 @@ def segment(text: str, body_line: re.Pattern[str]) -> Segments:
     tail = tuple(_tail_lines(body, first_op))
     return Segments(
         head=head,
-        body_line=lines[start] if start is not None else None,
+        body_line=" ".join(lines[start : start + span]) if start is not None else None,
         preamble=preamble,
         operative=operative,
         tail=tail,
     )
+
+
+def _body_line(lines: list[str], body_line: re.Pattern[str]) -> tuple[int | None, int]:
+    """Where the body's line is and how many lines it takes: a narrow column may wrap it
+    (« Le Conseil des droits de / l'homme, »), so one line, else two or three joined."""
+    for i in range(len(lines)):
+        for span in (1, 2, 3):
+            if span > 1 and not lines[i + span - 1 : i + span]:
+                break
+            if span > 1 and not all(lines[i : i + span]):
+                break
+            if body_line.match(" ".join(lines[i : i + span])):
+                return i, span
+    return None, 1
 
 
 def _operative_lines(lines: list[str]) -> tuple[int | None, list[tuple[str, list[str]]]]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import re
 import urllib.parse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
@@ -329,27 +330,36 @@ def _when(view: DeliverableView, lang: str) -> str:
     return BASIS_LABELS[lang]["unknown"]
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _plain(value: str) -> str:
+    """Text from a document without control characters: an escape sequence in a title must
+    not reach the terminal of someone reading the plain-text part (newlines stay)."""
+    return _CONTROL.sub("", value)
+
+
 def item(view: DeliverableView, lang: str, reference: dt.date) -> DigestItem:
     """A deliverable view as a digest item, in the reader's language."""
     return DigestItem(
         id=view.id,
         kind=view.kind,
         kind_label=KIND_LABELS[lang].get(view.kind, view.kind),
-        actor=view.actor,
+        actor=_plain(view.actor),
         target_body=view.target_body,
         session=view.session,
-        title=view.title,
-        source=view.symbol or Path(view.source).name,
-        paragraph=view.paragraph,
+        title=_plain(view.title) if view.title else view.title,
+        source=_plain(view.symbol or Path(view.source).name),
+        paragraph=_plain(view.paragraph),
         date=_anchor(view),
         when=_when(view, lang),
         basis=view.basis,
         basis_label=BASIS_LABELS[lang].get(view.basis, view.basis),
-        basis_detail=view.basis_detail,
+        basis_detail=_plain(view.basis_detail),
         due=format_day(view.due, lang) if view.due else None,
         due_passed=bool(view.due and view.due < reference),
-        quote=view.quote,
-        document_url=view.document_url,
+        quote=_plain(view.quote),
+        document_url=_plain(view.document_url) if view.document_url else None,
         status=view.status,
         status_label=STATUS_LABELS[lang].get(view.status, view.status),
     )

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -45,6 +46,9 @@ PRODID = "-//Mandate Tracker//Calendar feed 1.0//EN"
 LANGUAGES = ("en", "fr")
 _ONE_DAY = dt.timedelta(days=1)
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+# RFC 5545 TEXT allows no CONTROL but HTAB (newlines are escaped as \n): ESC, BEL... go.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_BREAKS = re.compile(r"[\x00-\x20\x7f]")
 
 _KINDS = {
     "en": {
@@ -313,13 +317,13 @@ def _event(view: DeliverableView, options: CalendarOptions) -> EventSpec | None:
         uid=f"{view.id}@{UID_DOMAIN}",
         start=start,
         end=end,
-        summary=summary,
-        description=_description(view, options.lang),
+        summary=_plain(summary),
+        description=_plain(_description(view, options.lang)),
         stamp=_stamp(view),
         sequence=view.sequence,
         status=_status(view),
         categories=_categories(view, options.lang),
-        url=view.document_url,
+        url=_url(view.document_url),
     )
 
 
@@ -332,13 +336,13 @@ def _deadline_event(view: DeliverableView, options: CalendarOptions) -> EventSpe
         uid=f"due-{view.id}@{UID_DOMAIN}",
         start=view.due,
         end=view.due + _ONE_DAY,
-        summary=prefix + _summary(view, options.lang),
-        description=_description(view, options.lang),
+        summary=_plain(prefix + _summary(view, options.lang)),
+        description=_plain(_description(view, options.lang)),
         stamp=_stamp(view),
         sequence=view.sequence,
         status="CANCELLED" if view.status in _CANCELLED else "CONFIRMED",
         categories=(*_categories(view, options.lang), words["deadline"]),
-        url=view.document_url,
+        url=_url(view.document_url),
     )
 
 
@@ -363,13 +367,13 @@ def _yearly_events(
         uid=f"{first.mandate_id}@{UID_DOMAIN}",
         start=start,
         end=start + _ONE_DAY,
-        summary=_summary(first, options.lang),
-        description=_description(first, options.lang),
+        summary=_plain(_summary(first, options.lang)),
+        description=_plain(_description(first, options.lang)),
         stamp=max(stamps),
         sequence=max(v.sequence for v in ordered),
         status="CANCELLED" if everything_cancelled else _status(first),
         categories=_categories(first, options.lang),
-        url=first.document_url,
+        url=_url(first.document_url),
         rrule=";".join(parts),
         exdates=() if everything_cancelled else tuple(v.date for v in cancelled if v.date),
     )
@@ -475,6 +479,16 @@ def _calendar_head(options: CalendarOptions) -> list[str]:
         "REFRESH-INTERVAL;VALUE=DURATION:" + refresh,
         "X-PUBLISHED-TTL:" + refresh,
     ]
+
+
+def _plain(value: str) -> str:
+    """A TEXT value without control characters (they would break calendar clients)."""
+    return _CONTROL.sub("", value) if _CONTROL.search(value) else value
+
+
+def _url(value: str | None) -> str | None:
+    """A URI value cannot hold spaces or line breaks: drop them (a URL never needs them)."""
+    return _LINE_BREAKS.sub("", value) if value else value
 
 
 def _text(value: str) -> str:

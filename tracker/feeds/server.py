@@ -42,7 +42,12 @@ from tracker.query import Schedule
 
 MEDIA_TYPE = "text/calendar; charset=utf-8"
 CACHE_SIZE = 128
+MAX_QUERY_BYTES = 2048
+"""A longer query string (or request path) is refused with 414 before anything is parsed."""
+MAX_QUERY_VALUES = 64
+PUBLIC_PARAMETERS = frozenset({"body", "kind", "actor", "from", "until", "deadlines", "lang"})
 _TOKEN_PATH = re.compile(r"/feeds/[^/?#\s]+\.ics")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffd]")
 
 
 @dataclass
@@ -105,6 +110,8 @@ def create_app(engine: Engine, recheck_seconds: float = 1.0) -> Starlette:
     cache = FeedCache(schedule, recheck_seconds)
 
     async def public_feed(request: Request) -> Response:
+        if (refused := _refuse(request, PUBLIC_PARAMETERS)) is not None:
+            return refused
         try:
             spec = FeedSpec.from_query(
                 {key: request.query_params.getlist(key) for key in request.query_params}
@@ -114,6 +121,8 @@ def create_app(engine: Engine, recheck_seconds: float = 1.0) -> Starlette:
         return _answer(request, await cache.get(spec), "public")
 
     async def private_feed(request: Request) -> Response:
+        if (refused := _refuse(request, frozenset())) is not None:
+            return refused
         token = str(request.path_params["token"])
         info = await run_in_threadpool(resolve_token, engine, token)
         if info is None:
@@ -133,6 +142,33 @@ def create_app(engine: Engine, recheck_seconds: float = 1.0) -> Starlette:
     )
     app.state.cache = cache
     return app
+
+
+def _refuse(request: Request, allowed: frozenset[str]) -> Response | None:
+    """A 4xx answer for an oversized or malformed query string, or None when it is fine.
+
+    Over :data:`MAX_QUERY_BYTES` (query or path): 414. Unknown parameters (a private feed
+    takes none), too many values, control characters or bytes that are not UTF-8: 400.
+    """
+    raw = request.scope.get("query_string", b"")
+    if len(raw) > MAX_QUERY_BYTES or len(request.scope.get("raw_path") or b"") > MAX_QUERY_BYTES:
+        return PlainTextResponse("request too long\n", status_code=414)
+    params = request.query_params.multi_items()
+    problem = None
+    if len(params) > MAX_QUERY_VALUES:
+        problem = f"more than {MAX_QUERY_VALUES} parameters"
+    elif unknown := sorted({key for key, _ in params} - allowed):
+        known = ", ".join(sorted(allowed)) or "none"
+        problem = f"unknown parameter {_printable(unknown[0])!r} (known: {known})"
+    elif any(_UNPRINTABLE.search(key + value) for key, value in params):
+        problem = "control characters or bytes that are not UTF-8 in the query"
+    if problem is None:
+        return None
+    return PlainTextResponse(f"bad request: {problem}\n", status_code=400)
+
+
+def _printable(text: str) -> str:
+    return _UNPRINTABLE.sub("?", text)[:40]
 
 
 def _answer(request: Request, feed: Feed, scope: str) -> Response:

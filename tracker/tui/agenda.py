@@ -24,6 +24,7 @@ from tracker.tui.format import (
     is_overdue,
     month_key,
     month_title,
+    printable,
     short_title,
     when_label,
 )
@@ -167,7 +168,7 @@ class AgendaTable(DataTable[Text | str]):
             Text(("!" + left) if late else left, style=style, justify="right"),
             KIND_SHORT.get(view.kind, view.kind),
             body_label(view),
-            Text(view.actor, overflow="ellipsis", no_wrap=True),
+            Text(printable(view.actor), overflow="ellipsis", no_wrap=True),
             Text(short_title(view), overflow="ellipsis", no_wrap=True),
             Text(STATUS_LABEL.get(view.status, view.status), style=style),
         ]

@@ -16,7 +16,14 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from tracker.query import DeliverableView, Filters, Schedule
-from tracker.tui.format import KIND_SHORT, STATUS_LABEL, body_label, is_overdue, when_label
+from tracker.tui.format import (
+    KIND_SHORT,
+    STATUS_LABEL,
+    body_label,
+    is_overdue,
+    printable,
+    when_label,
+)
 
 LIMIT = 500
 
@@ -107,7 +114,7 @@ class CalendarScreen(Screen[None]):
                 Text(when_label(v), style=style),
                 KIND_SHORT.get(v.kind, v.kind),
                 body_label(v),
-                Text(v.actor, overflow="ellipsis", no_wrap=True),
+                Text(printable(v.actor), overflow="ellipsis", no_wrap=True),
                 STATUS_LABEL.get(v.status, v.status),
                 key=v.id,
             )

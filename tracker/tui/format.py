@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,22 @@ BASIS_LABEL = {
     "inferred": "inferred — bounded by another mandate",
     "unknown": "unknown — nothing dates it",
 }
+
+
+# Escape sequences (CSI, OSC up to BEL or ST, two-byte), then any other C0/C1 control.
+_ESCAPES = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]?|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -~]?)|\x9b[0-?]*[ -/]*[@-~]?"
+)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal: escape sequences and control characters removed.
+
+    Titles, quotes and notes come from documents and people; an ``ESC [`` sequence in them
+    must not recolour, move or retitle the terminal. Newlines stay, tabs become spaces.
+    """
+    return _CONTROLS.sub("", _ESCAPES.sub("", text.replace("\t", " ")))
 
 
 def next_status(status: str) -> str:
@@ -88,7 +105,7 @@ def body_label(view: DeliverableView) -> str:
 
 def short_title(view: DeliverableView) -> str:
     """The document's title, else its symbol, else its file name."""
-    return view.title or view.symbol or Path(view.source).name
+    return printable(view.title or view.symbol or Path(view.source).name)
 
 
 def month_key(view: DeliverableView) -> str:
