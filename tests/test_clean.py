@@ -170,3 +170,25 @@ def test_footnote_number_on_its_own_line(rules: CleaningRules) -> None:
         "to continue",
         "to shape the governance,",
     ]
+
+
+def test_a_recurring_body_line_next_to_a_page_break_is_kept(rules: CleaningRules) -> None:
+    text = "\n".join(
+        [
+            "5. Prie l'Office de lui",
+            "_______________",
+            "1 A/29/156.",
+            "",
+            "E/CN.15/2021/L.18",
+            "12-92920",
+            "2/2",
+            "présenter, à sa trente-",
+            "troisième session, un rapport ;",
+            "6. Prie l'Office de lui",
+            "présenter, à sa trente-",
+            "deuxième session, un rapport.",
+        ]
+    )
+    cleaned = clean(text, rules)
+    assert "de lui\nprésenter, à sa trente-troisième session" in cleaned
+    assert cleaned.count("présenter, à sa trente-") == 2

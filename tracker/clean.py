@@ -13,7 +13,6 @@ Paragraph joining is left to :mod:`tracker.segment`, which knows where paragraph
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from tracker.rulebook import CleaningRules
 
@@ -122,16 +121,28 @@ def clean(text: str, rules: CleaningRules) -> str:
 
 
 def _drop_furniture(lines: list[str], rules: CleaningRules) -> list[str]:
-    """Drop page furniture and the running-header lines that sit next to it."""
+    """Drop page furniture and the running-header lines that sit next to it.
+
+    A line repeated in the document is a running header when it sits next to furniture
+    wherever it occurs, except in the title block before the first furniture line: a body
+    line that merely recurs (« présenter, à sa trente- ») next to a page break is kept.
+    """
     furniture = [rules.is_furniture(line) or bool(_SYMBOL_LINE.match(line)) for line in lines]
-    counts = Counter(line for line in lines if line)
+    first = next((i for i, is_furniture in enumerate(furniture) if is_furniture), len(lines))
+    places: dict[str, list[int]] = {}
+    for i, line in enumerate(lines):
+        if line:
+            places.setdefault(line, []).append(i)
     changed = True
     while changed:
         changed = False
         for i, line in enumerate(lines):
-            if furniture[i] or not line or counts[line] < 2:
+            if furniture[i] or not line or len(places[line]) < 2:
                 continue
-            if _touches_furniture(i, lines, furniture):
+            if all(
+                j < first or furniture[j] or _touches_furniture(j, lines, furniture)
+                for j in places[line]
+            ):
                 furniture[i] = changed = True
     return [line for line, drop in zip(lines, furniture, strict=True) if not drop]
 
