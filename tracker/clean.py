@@ -139,7 +139,7 @@ def _drop_furniture(lines: list[str], rules: CleaningRules) -> list[str]:
         for i, line in enumerate(lines):
             if furniture[i] or not line or len(places[line]) < 2:
                 continue
-            if all(
+            if _touches_furniture(i, lines, furniture) and all(
                 j < first or furniture[j] or _touches_furniture(j, lines, furniture)
                 for j in places[line]
             ):
