@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 
-from tracker.analyse import Toolkit, load_toolkit
+from tracker.analyse import Toolkit, example_document, load_toolkit
 from tracker.extract import extract
-from tracker.model import Document, DocumentMeta, Mandate, Paragraph
+from tracker.model import Mandate
 from tracker.rulebook import LANGUAGES, RULES_DIR, Example, load_cleaning
 
 
@@ -21,26 +20,6 @@ def _examples() -> list[tuple[str, str, Example]]:
             for i, example in enumerate(rule.examples):
                 cases.append((lang, f"{rule.id}[{i}]", example))
     return cases
-
-
-def _document(example: Example, lang: str, toolkit: Toolkit) -> Document:
-    match = re.match(r"\s*(\d+)\.\s+(.*)", example.paragraph, re.S)
-    number, text = (match.group(1), match.group(2)) if match else ("1", example.paragraph)
-    year = example.year
-    if year is None and example.session is not None:
-        year = toolkit.calendars.session_year(example.body, example.session)
-    meta = DocumentMeta(
-        symbol=None,
-        lang=lang,
-        adopting_body=example.body,
-        title="example",
-        status="adopted",
-        adopted_on=None,
-        session=example.session,
-        year=year,
-    )
-    paragraph = Paragraph(index=0, text=text, number=number)
-    return Document("example.txt", "0", meta, (), (paragraph,))
 
 
 def _field(mandate: Mandate, name: str) -> Any:
@@ -58,7 +37,7 @@ def _field(mandate: Mandate, name: str) -> Any:
     ("lang", "rule_id", "example"), _examples(), ids=lambda v: v if isinstance(v, str) else ""
 )
 def test_rule_example(lang: str, rule_id: str, example: Example, toolkit: Toolkit) -> None:
-    document = _document(example, lang, toolkit)
+    document = example_document(example, lang, toolkit)
     mandates = extract(document, toolkit.languages[lang], toolkit.bodies)
     assert len(mandates) == len(example.expect), [m.as_json() for m in mandates]
     for mandate, expected in zip(mandates, example.expect, strict=True):

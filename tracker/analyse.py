@@ -16,12 +16,13 @@ from tracker.calendars import Calendars, load_calendars
 from tracker.clean import clean, normalise
 from tracker.extract import extract
 from tracker.metadata import describe, detect_language
-from tracker.model import Deliverable, Document, Mandate, SourceText
+from tracker.model import Deliverable, Document, DocumentMeta, Mandate, Paragraph, SourceText
 from tracker.rulebook import (
     LANGUAGES,
     RULES_DIR,
     Bodies,
     CleaningRules,
+    Example,
     LanguageRules,
     load_bodies,
     load_cleaning,
@@ -100,3 +101,23 @@ def analyse(source: SourceText, toolkit: Toolkit, horizon: Horizon) -> Analysis:
     mandates = extract(document, toolkit.languages[document.meta.lang], toolkit.bodies)
     deliverables = schedule(mandates, toolkit.calendars, horizon)
     return Analysis(document, mandates, deliverables)
+
+
+def example_document(example: Example, lang: str, toolkit: Toolkit) -> Document:
+    """A one-paragraph document built from a rule example, for running it through extraction."""
+    match = re.match(r"\s*(\d+)\.\s+(.*)", example.paragraph, re.S)
+    number, text = (match.group(1), match.group(2)) if match else ("1", example.paragraph)
+    year = example.year
+    if year is None and example.session is not None:
+        year = toolkit.calendars.session_year(example.body, example.session)
+    meta = DocumentMeta(
+        symbol=None,
+        lang=lang,
+        adopting_body=example.body,
+        title="example",
+        status="adopted",
+        adopted_on=None,
+        session=example.session,
+        year=year,
+    )
+    return Document("example.txt", "0", meta, (), (Paragraph(index=0, text=text, number=number),))

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -189,26 +188,10 @@ def _rules(folder: Path) -> list[Check]:
 
 def _example_problem(toolkit: Any, lang: str, example: Any) -> str | None:
     """What is wrong with one rule example's output, or None."""
+    from tracker.analyse import example_document
     from tracker.extract import extract
-    from tracker.model import Document, DocumentMeta, Paragraph
 
-    match = re.match(r"\s*(\d+)\.\s+(.*)", example.paragraph, re.S)
-    number, text = (match.group(1), match.group(2)) if match else ("1", example.paragraph)
-    year = example.year
-    if year is None and example.session is not None:
-        year = toolkit.calendars.session_year(example.body, example.session)
-    meta = DocumentMeta(
-        symbol=None,
-        lang=lang,
-        adopting_body=example.body,
-        title="example",
-        status="adopted",
-        adopted_on=None,
-        session=example.session,
-        year=year,
-    )
-    paragraph = Paragraph(index=0, text=text, number=number)
-    document = Document("example.txt", "0", meta, (), (paragraph,))
+    document = example_document(example, lang, toolkit)
     try:
         mandates = extract(document, toolkit.languages[lang], toolkit.bodies)
     except Exception as exc:  # a broken rule must not stop the other checks

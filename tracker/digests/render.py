@@ -33,6 +33,7 @@ from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from tracker.digests.store import Subscription
+from tracker.labels import kind_label
 from tracker.query import DeliverableView
 
 HTML_TEMPLATE = "digest/digest.html.j2"
@@ -169,26 +170,6 @@ BASIS_LABELS: dict[str, dict[str, str]] = {
     },
 }
 
-KIND_LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "report": "Report",
-        "oral_update": "Oral update",
-        "consultation": "Consultation",
-        "meeting": "Meeting",
-        "review": "Review",
-        "observance": "Observance",
-        "other_deliverable": "Deliverable",
-    },
-    "fr": {
-        "report": "Rapport",
-        "oral_update": "Exposé oral",
-        "consultation": "Consultation",
-        "meeting": "Réunion",
-        "review": "Examen",
-        "observance": "Journée",
-        "other_deliverable": "Livrable",
-    },
-}
 
 STATUS_LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -344,7 +325,7 @@ def item(view: DeliverableView, lang: str, reference: dt.date) -> DigestItem:
     return DigestItem(
         id=view.id,
         kind=view.kind,
-        kind_label=KIND_LABELS[lang].get(view.kind, view.kind),
+        kind_label=kind_label(view.kind, lang),
         actor=_plain(view.actor),
         target_body=view.target_body,
         session=view.session,

@@ -39,6 +39,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from tracker.labels import kind_label
 from tracker.query import DeliverableView
 
 UID_DOMAIN = "mandate-tracker"
@@ -50,26 +51,6 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_BREAKS = re.compile(r"[\x00-\x20\x7f]")
 
-_KINDS = {
-    "en": {
-        "report": "Report",
-        "oral_update": "Oral update",
-        "consultation": "Consultation",
-        "meeting": "Meeting",
-        "review": "Review",
-        "observance": "Observance",
-        "other_deliverable": "Deliverable",
-    },
-    "fr": {
-        "report": "Rapport",
-        "oral_update": "Exposé oral",
-        "consultation": "Consultation",
-        "meeting": "Réunion",
-        "review": "Examen",
-        "observance": "Journée",
-        "other_deliverable": "Produit",
-    },
-}
 _BASES = {
     "en": {
         "official": "official session dates",
@@ -381,7 +362,7 @@ def _yearly_events(
 
 
 def _summary(view: DeliverableView, lang: str) -> str:
-    parts = [_KINDS[lang].get(view.kind, view.kind)]
+    parts = [kind_label(view.kind, lang)]
     if view.target_body:
         if view.session is not None:
             parts.append(f"{view.target_body} {_ordinal(view.session, lang)} session")
@@ -432,7 +413,7 @@ def _recurrence(view: DeliverableView, lang: str) -> str | None:
 
 def _categories(view: DeliverableView, lang: str) -> tuple[str, ...]:
     body = view.target_body or view.adopting_body
-    kind = _KINDS[lang].get(view.kind, view.kind)
+    kind = kind_label(view.kind, lang)
     return (kind, body) if body else (kind,)
 
 
