@@ -70,9 +70,9 @@ def upcoming_table(views: list[DeliverableView], today: dt.date) -> Table:
     table.add_column("date", no_wrap=True, min_width=11)
     table.add_column("b", no_wrap=True, min_width=1)
     table.add_column("due", no_wrap=True, min_width=10)
-    table.add_column("what", no_wrap=True, overflow="ellipsis", max_width=16)
-    table.add_column("who", no_wrap=True, overflow="ellipsis", max_width=14)
-    table.add_column("from", no_wrap=True, overflow="ellipsis", max_width=16)
+    table.add_column("what", no_wrap=True, overflow="ellipsis", max_width=14)
+    table.add_column("who", no_wrap=True, overflow="ellipsis", max_width=12)
+    table.add_column("from", no_wrap=True, overflow="ellipsis", max_width=17)
     for v in views:
         date_text = (
             v.date.isoformat() if v.date else (f"<{v.before}" if v.before else str(v.year or "?"))
