@@ -407,7 +407,9 @@ def _conjoined_bodies(text: str, context: Context) -> list[str | None]:
     for (head, end, first), (start, _, second) in pairs:
         if not (first and second and first != second and joiner.fullmatch(text[end:start])):
             continue
-        if recipient.search(text[max(0, head - 12) : head]):
+        lead = text[max(0, head - 12) : head]
+        first_word = text[head:].split(" ", 1)[0]
+        if recipient.search(lead) or recipient.search(lead + first_word):
             return [first, second]
     return []
 
