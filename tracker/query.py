@@ -125,18 +125,11 @@ class Schedule:
         self, filters: Filters, limit: int | None = None, offset: int = 0
     ) -> list[DeliverableView]:
         """Deliverables matching ``filters``, by date."""
-        statement = self._select(filters)
-        statement = statement.order_by(
-            func.coalesce(DeliverableRow.window_start, DeliverableRow.window_end),
-            DocumentRow.id,
-            MandateRow.paragraph,
-            MandateRow.occurrence,
-            DeliverableRow.id,
-        )
+        statement = self._select(filters).order_by(*_SCHEDULE_ORDER)
         if limit is not None:
             statement = statement.limit(limit).offset(offset)
         with Session(self.engine) as session:
-            return [_view(*row) for row in session.exec(statement).all()]
+            return [_view(row) for row in session.exec(statement).all()]
 
     def count(self, filters: Filters) -> int:
         """How many deliverables match ``filters``."""
@@ -151,7 +144,7 @@ class Schedule:
         )
         with Session(self.engine) as session:
             row = session.exec(statement).first()
-            return _view(*row) if row else None
+            return _view(row) if row else None
 
     def paragraph_text(self, view: DeliverableView) -> str | None:
         """The whole operative paragraph a deliverable's quote comes from."""
@@ -173,7 +166,7 @@ class Schedule:
             .order_by(func.coalesce(DeliverableRow.window_start, DeliverableRow.window_end))
         )
         with Session(self.engine) as session:
-            return [_view(*row) for row in session.exec(statement).all()]
+            return [_view(row) for row in session.exec(statement).all()]
 
     def added_since(self, since: dt.datetime, filters: Filters) -> list[DeliverableView]:
         """Deliverables of documents ingested at or after ``since`` that match ``filters``."""
@@ -182,7 +175,7 @@ class Schedule:
             func.coalesce(DeliverableRow.window_start, DeliverableRow.window_end), DeliverableRow.id
         )
         with Session(self.engine) as session:
-            return [_view(*row) for row in session.exec(statement).all()]
+            return [_view(row) for row in session.exec(statement).all()]
 
     def set_status(self, deliverable_id: str, status: str, now: dt.datetime | None = None) -> None:
         """Change a deliverable's workflow status (recorded in the audit trail)."""
@@ -216,11 +209,11 @@ class Schedule:
             ]
 
     def _select(self, filters: Filters) -> Any:
-        statement = (
-            select(DeliverableRow, MandateRow, DocumentRow)
-            .join(MandateRow, col(MandateRow.id) == col(DeliverableRow.mandate_id))
-            .join(DocumentRow, col(DocumentRow.id) == col(MandateRow.document_id))
-        )
+        columns: Any = (col(column).label(name) for name, column in _COLUMNS.items())
+        statement: Any = select(*columns)
+        statement = statement.join(
+            MandateRow, col(MandateRow.id) == col(DeliverableRow.mandate_id)
+        ).join(DocumentRow, col(DocumentRow.id) == col(MandateRow.document_id))
         return statement.where(*_conditions(filters))
 
     # --- agenda read models (the TUI's desk view) -------------------------------------------
@@ -249,7 +242,7 @@ class Schedule:
         if limit is not None:
             statement = statement.limit(limit).offset(offset)
         with Session(self.engine) as session:
-            return [_view(*row) for row in session.exec(statement).all()]
+            return [_view(row) for row in session.exec(statement).all()]
 
     def agenda_count(self, filters: Filters, today: dt.date | None) -> int:
         """How many deliverables :meth:`agenda` lists."""
@@ -361,84 +354,12 @@ class Schedule:
         return int(row[0] or 0), str(row[1] or ""), int(row[2] or 0), str(row[3] or "")
 
     def feed_views(self, filters: Filters) -> list[DeliverableView]:
-        """The views :meth:`upcoming` gives (same filters, same order), read as plain columns.
+        """The views :meth:`upcoming` gives (same filters, same order), for the feeds.
 
-        No ORM objects are built, which makes long lists (a calendar feed of thousands of
-        deliverables) several times faster to read.
+        Every view is read from plain columns, not ORM objects, which keeps a feed of
+        thousands of deliverables fast to read.
         """
-        d, m, doc = DeliverableRow, MandateRow, DocumentRow
-        columns = (
-            d.id, m.id, doc.source, doc.symbol, doc.lang, doc.adopting_body, doc.title,
-            m.paragraph, m.occurrence, m.verb, m.actor, m.kind, m.target_body, d.session,
-            d.year, d.date, d.end, d.due, d.basis, d.basis_detail, d.before, d.status,
-            m.recurrence, m.quote, m.quote_start, m.quote_end, m.rule, m.confidence, m.part,
-            doc.adopted_on, d.sequence, d.updated_at, doc.ingested_at, d.window_start,
-            d.window_end, d.owner, d.due_override, d.override_reason, d.version,
-            m.review_state, m.changed,
-        )  # fmt: skip
-        statement: Any = select(*(col(c) for c in columns))
-        statement = (
-            statement.join(MandateRow, col(MandateRow.id) == col(DeliverableRow.mandate_id))
-            .join(DocumentRow, col(DocumentRow.id) == col(MandateRow.document_id))
-            .where(*_conditions(filters))
-            .order_by(
-                func.coalesce(DeliverableRow.window_start, DeliverableRow.window_end),
-                DocumentRow.id,
-                MandateRow.paragraph,
-                MandateRow.occurrence,
-                DeliverableRow.id,
-            )
-        )
-        with self.engine.connect() as connection:
-            rows: list[Any] = list(connection.execute(statement).all())
-        return [
-            DeliverableView(
-                id=r[0],
-                mandate_id=r[1],
-                source=r[2],
-                symbol=r[3],
-                lang=r[4],
-                adopting_body=r[5],
-                title=r[6],
-                paragraph=r[7],
-                occurrence=r[8],
-                verb=r[9],
-                actor=r[10],
-                kind=r[11],
-                target_body=r[12],
-                session=r[13],
-                year=r[14],
-                date=r[15],
-                end=r[16],
-                due=r[36] or r[17],
-                basis=r[18],
-                basis_detail=r[19],
-                before=r[20],
-                status=r[21],
-                recurrence=json.loads(r[22]) if r[22] else None,
-                quote=r[23],
-                quote_start=r[24],
-                quote_end=r[25],
-                rule=r[26],
-                confidence=r[27],
-                part=r[28],
-                adopted_on=r[29],
-                document_url=document_url(r[3], r[4]),
-                sequence=r[30],
-                updated_at=_utc(r[31]),
-                ingested_at=_utc(r[32]),
-                window_start=r[33],
-                window_end=r[34],
-                owner=r[35],
-                computed_due=r[17],
-                due_override=r[36],
-                override_reason=r[37],
-                version=r[38],
-                review_state=r[39],
-                changed=bool(r[40]),
-            )
-            for r in rows
-        ]
+        return self.upcoming(filters)
 
 
 def _conditions(filters: Filters) -> list[Any]:
@@ -490,52 +411,47 @@ def _conditions(filters: Filters) -> list[Any]:
     return conditions
 
 
-def _view(d: DeliverableRow, m: MandateRow, doc: DocumentRow) -> DeliverableView:
-    return DeliverableView(
-        id=d.id,
-        mandate_id=m.id,
-        source=doc.source,
-        symbol=doc.symbol,
-        lang=doc.lang,
-        adopting_body=doc.adopting_body,
-        title=doc.title,
-        paragraph=m.paragraph,
-        occurrence=m.occurrence,
-        verb=m.verb,
-        actor=m.actor,
-        kind=m.kind,
-        target_body=m.target_body,
-        session=d.session,
-        year=d.year,
-        date=d.date,
-        end=d.end,
-        due=d.due_override or d.due,
-        basis=d.basis,
-        basis_detail=d.basis_detail,
-        before=d.before,
-        status=d.status,
-        recurrence=json.loads(m.recurrence) if m.recurrence else None,
-        quote=m.quote,
-        quote_start=m.quote_start,
-        quote_end=m.quote_end,
-        rule=m.rule,
-        confidence=m.confidence,
-        part=m.part,
-        window_start=d.window_start,
-        window_end=d.window_end,
-        adopted_on=doc.adopted_on,
-        document_url=document_url(doc.symbol, doc.lang),
-        sequence=d.sequence,
-        updated_at=_utc(d.updated_at),
-        ingested_at=_utc(doc.ingested_at),
-        owner=d.owner,
-        computed_due=d.due,
-        due_override=d.due_override,
-        override_reason=d.override_reason,
-        version=d.version,
-        review_state=m.review_state,
-        changed=m.changed,
+_d, _m, _doc = DeliverableRow, MandateRow, DocumentRow
+_COLUMNS: dict[str, Any] = {
+    "id": _d.id, "mandate_id": _m.id, "source": _doc.source, "symbol": _doc.symbol,
+    "lang": _doc.lang, "adopting_body": _doc.adopting_body, "title": _doc.title,
+    "paragraph": _m.paragraph, "occurrence": _m.occurrence, "verb": _m.verb,
+    "actor": _m.actor, "kind": _m.kind, "target_body": _m.target_body, "session": _d.session,
+    "year": _d.year, "date": _d.date, "end": _d.end, "computed_due": _d.due,
+    "basis": _d.basis, "basis_detail": _d.basis_detail, "before": _d.before,
+    "status": _d.status, "recurrence": _m.recurrence, "quote": _m.quote,
+    "quote_start": _m.quote_start, "quote_end": _m.quote_end, "rule": _m.rule,
+    "confidence": _m.confidence, "part": _m.part, "window_start": _d.window_start,
+    "window_end": _d.window_end, "adopted_on": _doc.adopted_on, "sequence": _d.sequence,
+    "updated_at": _d.updated_at, "ingested_at": _doc.ingested_at, "owner": _d.owner,
+    "due_override": _d.due_override, "override_reason": _d.override_reason,
+    "version": _d.version, "review_state": _m.review_state, "changed": _m.changed,
+}  # fmt: skip
+"""The columns every deliverable view is read from, by the name of the view's field."""
+
+_SCHEDULE_ORDER = (
+    func.coalesce(_d.window_start, _d.window_end),
+    _doc.id,
+    _m.paragraph,
+    _m.occurrence,
+    _d.id,
+)
+"""The order of the schedule: by date, then document, paragraph and occurrence."""
+
+
+def _view(row: Any) -> DeliverableView:
+    """A deliverable view from one row of :data:`_COLUMNS` (plain columns, no ORM objects)."""
+    r = row._mapping
+    fields = {name: r[name] for name in _COLUMNS}
+    fields.update(
+        due=r["due_override"] or r["computed_due"],
+        recurrence=json.loads(r["recurrence"]) if r["recurrence"] else None,
+        document_url=document_url(r["symbol"], r["lang"]),
+        updated_at=_utc(r["updated_at"]),
+        ingested_at=_utc(r["ingested_at"]),
+        changed=bool(r["changed"]),
     )
+    return DeliverableView(**fields)
 
 
 def document_url(symbol: str | None, lang: str) -> str | None:
