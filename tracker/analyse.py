@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.calendars import Calendars, load_calendars
-from tracker.clean import clean, normalise
+from tracker.clean import normalise, tidy
 from tracker.extract import extract
 from tracker.metadata import describe, detect_language
 from tracker.model import Deliverable, Document, DocumentMeta, Mandate, Paragraph, SourceText
@@ -72,7 +72,7 @@ class Analysis:
 def read_document(source: SourceText, toolkit: Toolkit) -> Document:
     """Clean and segment a source text and describe it."""
     normalised = normalise(source.text)
-    cleaned = clean(source.text, toolkit.cleaning)
+    cleaned = tidy(normalised, toolkit.cleaning)
     lang = detect_language(normalised, [rules.lexicon for rules in toolkit.languages.values()])
     segments = segment(cleaned, toolkit.body_line)
     match = toolkit.body_line.match(segments.body_line or "")

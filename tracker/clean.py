@@ -37,6 +37,9 @@ _ESCAPED_STAR = "\ue000"
 _FOOTNOTE_LINE_START = re.compile(
     rf"^\s*(?:[{_SUPERSCRIPT_DIGITS}]+|<sup>[^<]*</sup>|\\\*+|\[\^\w+\]:)"
 )
+_FOOTNOTE_LINE_START_ANYWHERE = re.compile(
+    rf"^\s*(?:[{_SUPERSCRIPT_DIGITS}]+|<sup>[^<]*</sup>|\\\*+|\[\^\w+\]:)", re.M
+)
 _SEPARATOR = re.compile(r"^\s*(?:_{5,}|-{5,})\s*$")
 _FOOTNOTE_ENTRY = re.compile(r"^\s*(?:\d{1,3}|\*{1,4}|[a-z])(?:\s+\S|\s*$)")
 _ENTRY_COMPLETE = re.compile(r"[.)\]]\s*$")
@@ -58,7 +61,8 @@ _HTML_SUP = re.compile(r"<sup>\s*[\d*]+\s*</sup>")
 _HTML_TAG = re.compile(r"</?(?:sup|sub|em|strong|b|i|span|br)\b[^>]*>")
 _MD_LINE_BREAK = re.compile(r"(?<=\S) {2,}$", re.M)
 
-_GLUED_FOOTNOTE = re.compile(r"(?<=[a-zà-ÿœ)»”\"',;])(?<!\d,)(\d{1,2})(?=[\s,.;:)]|$)", re.M)
+# The character before the digits is consumed (and put back) so the scan can skip ahead to it.
+_GLUED_FOOTNOTE = re.compile(r"([a-zà-ÿœ)»”\"',;])(?<!\d,)\d{1,2}(?=[\s,.;:)]|$)", re.M)
 _SPACE_BEFORE_APOSTROPHE = re.compile(
     r"\b([lLdDjJnNsScCmMtT]|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu|[Qq]uoiqu) +'(?=\w)"
 )
@@ -66,7 +70,10 @@ _SPACE_AFTER_APOSTROPHE = re.compile(r"\b([lLdDjJnNsScCmMtT]|[Qq]u)' +(?=\w)")
 _SPACE_BEFORE_HYPHEN = re.compile(r"(?<=\w) +-(?=\w)")
 _SPACE_AFTER_HYPHEN = re.compile(r"(?<=\w)- +(?=(?:ci|là|même|t-il|t-elle)\b)")
 _MULTI_SPACE = re.compile(r" {2,}")
+_LINE_EDGE_SPACE = re.compile(r"^[^\S\n]+|[^\S\n]+$", re.M)
+_SUPERSCRIPTS = re.compile(f"[{_SUPERSCRIPT_DIGITS}]+")
 _LINE_END_HYPHEN = re.compile(r"\b(\w+)-$")
+_GLUED_ORDINAL_GATE = re.compile(r"ty(?:fir|sec|thi|fou|fif|six|sev|eig|nin)")
 _GLUED_ORDINAL = re.compile(
     r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
     r"(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)\b",
@@ -81,41 +88,64 @@ def normalise(text: str) -> str:
     for character, replacement in _REPLACEMENTS:
         if character in text:
             text = text.replace(character, replacement)
-    text = re.sub("\u00ad\n\\s*", "", text).replace("\u00ad", "")
-    lines = [line for line in text.split("\n") if not _FOOTNOTE_LINE_START.match(line)]
-    text = _strip_markup("\n".join(lines))
-    text = re.sub(f"[{_SUPERSCRIPT_DIGITS}]+", "", text)
-    text = _GLUED_FOOTNOTE.sub("", text)
-    text = _GLUED_ORDINAL.sub(r"\1-\2", text)
-    text = _SPACE_BEFORE_APOSTROPHE.sub(r"\1'", text)
-    text = _SPACE_AFTER_APOSTROPHE.sub(r"\1'", text)
-    text = _SPACE_BEFORE_HYPHEN.sub("-", text)
-    text = _SPACE_AFTER_HYPHEN.sub("-", text)
-    return "\n".join(_MULTI_SPACE.sub(" ", line).strip() for line in text.split("\n"))
+    if "\u00ad" in text:
+        text = re.sub("\u00ad\n\\s*", "", text).replace("\u00ad", "")
+    if _FOOTNOTE_LINE_START_ANYWHERE.search(text):
+        lines = [line for line in text.split("\n") if not _FOOTNOTE_LINE_START.match(line)]
+        text = "\n".join(lines)
+    text = _strip_markup(text)
+    text = _SUPERSCRIPTS.sub("", text)
+    text = _GLUED_FOOTNOTE.sub(r"\1", text)
+    if _GLUED_ORDINAL_GATE.search(text.lower()):
+        text = _GLUED_ORDINAL.sub(r"\1-\2", text)
+    if " '" in text:
+        text = _SPACE_BEFORE_APOSTROPHE.sub(r"\1'", text)
+    if "' " in text:
+        text = _SPACE_AFTER_APOSTROPHE.sub(r"\1'", text)
+    if " -" in text:
+        text = _SPACE_BEFORE_HYPHEN.sub("-", text)
+    if "- " in text:
+        text = _SPACE_AFTER_HYPHEN.sub("-", text)
+    return _LINE_EDGE_SPACE.sub("", _MULTI_SPACE.sub(" ", text))
 
 
 def _strip_markup(text: str) -> str:
-    """Remove markdown and inline HTML markup, keeping the words."""
+    """Remove markdown and inline HTML markup, keeping the words.
+
+    Each pass runs only when the characters it looks for occur: most extracted text has none.
+    """
     text = text.replace("\\*", _ESCAPED_STAR)
-    text = _HTML_SUP.sub("", text)
-    text = _MD_FOOTNOTE_REF.sub("", text)
-    text = _HTML_TAG.sub("", text)
-    text = _MD_HEADING.sub("", text)
-    text = _MD_RULE.sub("", text)
-    text = _MD_LINK.sub(r"\1", text)
-    text = _MD_STRONG.sub(lambda m: m.group(1) or m.group(2), text)
-    text = _MD_EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
-    text = _MD_SPANNING_EMPHASIS.sub("", text)
-    text = _MD_SUPERSCRIPT.sub(r"\1\2", text)
-    text = _MD_LINE_BREAK.sub("", text)
-    text = re.sub(r"\\([\[\]()#_.\-!>`])", r"\1", text)
+    if "<" in text:
+        text = _HTML_SUP.sub("", text)
+        text = _HTML_TAG.sub("", text)
+    if "[" in text:
+        text = _MD_FOOTNOTE_REF.sub("", text)
+        text = _MD_LINK.sub(r"\1", text)
+    if "#" in text:
+        text = _MD_HEADING.sub("", text)
+    if "*" in text or "_" in text or "-" in text:
+        text = _MD_RULE.sub("", text)
+    if "*" in text or "_" in text:
+        text = _MD_STRONG.sub(lambda m: m.group(1) or m.group(2), text)
+        text = _MD_EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
+        text = _MD_SPANNING_EMPHASIS.sub("", text)
+    if "^" in text:
+        text = _MD_SUPERSCRIPT.sub(r"\1\2", text)
+    if "  \n" in text or text.endswith("  "):
+        text = _MD_LINE_BREAK.sub("", text)
+    if "\\" in text:
+        text = re.sub(r"\\([\[\]()#_.\-!>`])", r"\1", text)
     return text.replace(_ESCAPED_STAR, "*")
 
 
 def clean(text: str, rules: CleaningRules) -> str:
     """Return the text with furniture and footnotes removed and line-end hyphens resolved."""
-    lines = normalise(text).split("\n")
-    lines = _drop_furniture(lines, rules)
+    return tidy(normalise(text), rules)
+
+
+def tidy(normalised: str, rules: CleaningRules) -> str:
+    """Clean text that :func:`normalise` has already normalised."""
+    lines = _drop_furniture(normalised.split("\n"), rules)
     lines = _drop_footnote_blocks(lines)
     return "\n".join(_join_hyphenated(lines, rules))
 

@@ -169,9 +169,9 @@ def _timing_hits(text: str, rules: LanguageRules, spans: list[tuple[int, int]]) 
     then longest), ignores removed."""
     hits = [
         Hit(rule, m)
-        for rule in rules.timing
+        for rule, pattern in rules.timing_patterns
         for start, end in spans
-        for m in rules.compile(rule.pattern).finditer(text, start, end)
+        for m in pattern.finditer(text, start, end)
     ]
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     kept: list[Hit] = []
@@ -589,8 +589,8 @@ def index_kinds(text: str, rules: LanguageRules) -> KindIndex:
     """
     complement = rules.compile(rules.complement)
     found: list[tuple[int, int, int, KindRule]] = []
-    for order, rule in enumerate(rules.kinds):
-        for match in rules.compile(rule.pattern).finditer(text):
+    for order, (rule, pattern) in enumerate(rules.kind_patterns):
+        for match in pattern.finditer(text):
             before = text[max(0, match.start() - 60) : match.start()]
             if not (rule.complement_sensitive and complement.search(before)):
                 found.append((match.start(), order, match.end(), rule))
@@ -637,8 +637,8 @@ def _actor(clause: Clause, text: str, context: Context, previous: str | None) ->
 def _canonical_actors(text: str, context: Context) -> str:
     """Canonical names of the actors named in ``text``, joined by commas."""
     found: list[tuple[int, int, str]] = []
-    for rule in context.rules.actors:
-        for match in context.rules.compile(rule.pattern).finditer(text):
+    for rule, pattern in context.rules.actor_patterns:
+        for match in pattern.finditer(text):
             name = rule.actor.format(**{k: v.strip() for k, v in match.groupdict().items() if v})
             found.append((match.start(), -(match.end() - match.start()), name))
     found.sort()

@@ -230,6 +230,21 @@ class LanguageRules(_Strict):
             compiled = _COMPILED[key] = _compile(self.lexicon.expand(pattern), flags)
         return compiled
 
+    @functools.cached_property
+    def timing_patterns(self) -> tuple[tuple[TimingRule, re.Pattern[str]], ...]:
+        """Each timing rule with its compiled pattern, in rule order."""
+        return tuple((rule, self.compile(rule.pattern)) for rule in self.timing)
+
+    @functools.cached_property
+    def kind_patterns(self) -> tuple[tuple[KindRule, re.Pattern[str]], ...]:
+        """Each kind rule with its compiled pattern, in rule order."""
+        return tuple((rule, self.compile(rule.pattern)) for rule in self.kinds)
+
+    @functools.cached_property
+    def actor_patterns(self) -> tuple[tuple[ActorRule, re.Pattern[str]], ...]:
+        """Each actor rule with its compiled pattern, in rule order."""
+        return tuple((rule, self.compile(rule.pattern)) for rule in self.actors)
+
 
 _COMPILED: dict[tuple[int, str, int], re.Pattern[str]] = {}
 
