@@ -37,7 +37,7 @@ from sqlmodel import Session  # noqa: E402
 from tracker.feeds.export import FeedSpec, build_feed  # noqa: E402
 from tracker.feeds.ics import plan_calendar, render_with_icalendar  # noqa: E402
 from tracker.query import Schedule  # noqa: E402
-from tracker.store import DeliverableRow, DocumentRow, MandateRow, connect  # noqa: E402
+from tracker.store import DeliverableRow, DocumentRow, MandateRow, connect, window_order  # noqa: E402
 
 EVENTS = 10_000
 MANDATES = 1_000
@@ -108,6 +108,8 @@ def populate(url: str) -> None:
                     window_start=start,
                     window_end=start + dt.timedelta(days=20),
                     updated_at=NOW,
+                    kind=KINDS[m % len(KINDS)],
+                    **window_order(start, start + dt.timedelta(days=20)),
                 )
             )
 

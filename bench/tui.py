@@ -38,6 +38,7 @@ from tracker.store import (  # noqa: E402
     MandateRow,
     ParagraphRow,
     connect,
+    window_order,
 )
 from tracker.tui.agenda import AgendaTable  # noqa: E402
 from tracker.tui.app import MandateApp  # noqa: E402
@@ -141,6 +142,8 @@ def build(url: str, rows: int, per_mandate: int = 10, per_document: int = 10) ->
                 "before": None,
                 "window_start": date,
                 "window_end": date + dt.timedelta(days=20),
+                **window_order(date, date + dt.timedelta(days=20)),
+                "kind": KINDS[m % len(KINDS)],
                 "status": STATUSES[n % len(STATUSES)],
                 "sequence": 0,
                 "updated_at": now,

@@ -153,11 +153,17 @@ def test_review_queue_threshold_accept_reject_edit(
     assert (edited.kind, edited.review_state) == ("oral_update", "edited")
     visible = {v.mandate_id for v in schedule.upcoming(EVERYTHING)}
     assert visible == {first.id, third.id}
+    edited_only = Filters(**{**EVERYTHING.__dict__, "kinds": ("oral_update",)})
+    assert {v.mandate_id for v in schedule.upcoming(edited_only)} == {third.id}
     assert len(queue(engine)) == len(waiting) - 3
     path.write_text(path.read_text(encoding="utf-8") + "\n")  # same mandates, new sha
     ingest([path], engine, toolkit, horizon, NOW, threshold=0.99)
     states = {m.id: (m.review_state, m.kind) for m in queue(engine, ("accepted", "edited"))}
     assert states == {first.id: ("accepted", first.kind), third.id: ("edited", "oral_update")}
+    assert {v.mandate_id for v in schedule.upcoming(edited_only)} == {third.id}
+    assert {v.kind for v in schedule.upcoming(EVERYTHING) if v.mandate_id == third.id} == {
+        "oral_update"
+    }
 
 
 def _flat(output: str) -> str:

@@ -77,9 +77,7 @@ def ingest(
     """
     outcomes: list[Outcome] = []
     for result in analyse_paths(paths, toolkit, horizon, limits):
-        outcome = (
-            result if isinstance(result, Outcome) else _store(engine, result, now, threshold)
-        )
+        outcome = result if isinstance(result, Outcome) else _store(engine, result, now, threshold)
         outcomes.append(outcome)
         if progress:
             progress(outcome)

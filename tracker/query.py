@@ -128,8 +128,7 @@ class Schedule:
         statement = self._select(filters).order_by(*_SCHEDULE_ORDER)
         if limit is not None:
             statement = statement.limit(limit).offset(offset)
-        with Session(self.engine) as session:
-            return [_view(row) for row in session.exec(statement).all()]
+        return self._views(statement)
 
     def count(self, filters: Filters) -> int:
         """How many deliverables match ``filters``."""
@@ -163,19 +162,15 @@ class Schedule:
         statement = (
             self._select(Filters(include_undated=True, include_proposed=True))
             .where(col(MandateRow.id) == mandate_id)
-            .order_by(func.coalesce(DeliverableRow.window_start, DeliverableRow.window_end))
+            .order_by(*_SCHEDULE_ORDER)
         )
-        with Session(self.engine) as session:
-            return [_view(row) for row in session.exec(statement).all()]
+        return self._views(statement)
 
     def added_since(self, since: dt.datetime, filters: Filters) -> list[DeliverableView]:
         """Deliverables of documents ingested at or after ``since`` that match ``filters``."""
         statement = self._select(filters).where(col(DocumentRow.ingested_at) >= since)
-        statement = statement.order_by(
-            func.coalesce(DeliverableRow.window_start, DeliverableRow.window_end), DeliverableRow.id
-        )
-        with Session(self.engine) as session:
-            return [_view(row) for row in session.exec(statement).all()]
+        statement = statement.order_by(*_SCHEDULE_ORDER)
+        return self._views(statement)
 
     def set_status(self, deliverable_id: str, status: str, now: dt.datetime | None = None) -> None:
         """Change a deliverable's workflow status (recorded in the audit trail)."""
@@ -208,13 +203,24 @@ class Schedule:
                 for n in session.exec(statement).all()
             ]
 
+    def _views(self, statement: Any) -> list[DeliverableView]:
+        """Run a statement of :data:`_COLUMNS` (core rows: no ORM loading) into views."""
+        with self.engine.connect() as connection:
+            return [_view(row) for row in connection.execute(statement).all()]
+
     def _select(self, filters: Filters) -> Any:
         columns: Any = (col(column).label(name) for name, column in _COLUMNS.items())
         statement: Any = select(*columns)
         statement = statement.join(
             MandateRow, col(MandateRow.id) == col(DeliverableRow.mandate_id)
         ).join(DocumentRow, col(DocumentRow.id) == col(MandateRow.document_id))
-        return statement.where(*_conditions(filters))
+        longest = self._longest_span() if filters.start else 0
+        return statement.where(*_conditions(filters, longest))
+
+    def _longest_span(self) -> int:
+        """The longest deliverable window stored, in days (one lookup in an index)."""
+        with Session(self.engine) as session:
+            return int(session.scalar(select(func.max(DeliverableRow.span_days))) or 0)
 
     # --- agenda read models (the TUI's desk view) -------------------------------------------
 
@@ -228,12 +234,11 @@ class Schedule:
         A deliverable is overdue when its deadline (``due``, else its date) is before ``today``
         and its status is ``open`` or ``in_progress`` (``today=None``: no overdue rows are
         added, the date range is kept as it is). Rows are ordered by the start of their
-        window (an index serves it, so a page costs milliseconds on 100,000 rows); the few that
-        only have an end ("before" a date) come first.
+        window, or its end when it has none (an index serves it, so a page costs milliseconds
+        on 100,000 rows).
         """
         statement = self._agenda_select(filters, today).order_by(
-            DeliverableRow.window_start,
-            DeliverableRow.window_end,
+            DeliverableRow.sort_start,
             DocumentRow.id,
             MandateRow.paragraph,
             MandateRow.occurrence,
@@ -241,8 +246,7 @@ class Schedule:
         )
         if limit is not None:
             statement = statement.limit(limit).offset(offset)
-        with Session(self.engine) as session:
-            return [_view(row) for row in session.exec(statement).all()]
+        return self._views(statement)
 
     def agenda_count(self, filters: Filters, today: dt.date | None) -> int:
         """How many deliverables :meth:`agenda` lists."""
@@ -299,26 +303,23 @@ class Schedule:
         }
 
     def _agenda_select(self, filters: Filters, today: dt.date | None) -> Any:
-        """The agenda's rows, written so that SQLite walks the ``window_start`` index in order.
-
-        The conditions on dates and status go through expressions no index serves, so the
-        planner does not pick an OR of index searches and a full sort instead.
-        """
+        """The agenda's rows, written so that the database walks the ``sort_start`` index in
+        order (the date conditions other than its upper bound are plain filters)."""
         from dataclasses import replace
 
-        start, stop = col(DeliverableRow.window_start), col(DeliverableRow.window_end)
+        first, last = col(DeliverableRow.sort_start), col(DeliverableRow.sort_end)
         others = replace(filters, start=None, until=None, statuses=(), include_undated=True)
         statement = self._select(others)
         if not filters.include_undated:
-            statement = statement.where(func.coalesce(start, stop).is_not(None))
+            statement = statement.where(first.is_not(None))
         if filters.statuses:
             statement = statement.where((col(DeliverableRow.status) + "").in_(filters.statuses))
         if filters.until:
-            statement = statement.where(func.coalesce(start, stop) <= filters.until)
+            statement = statement.where(first <= filters.until)
         if filters.start:
-            later = func.coalesce(stop, start) >= filters.start
+            later = last >= filters.start
             if filters.include_undated:
-                later = or_(later, func.coalesce(start, stop).is_(None))
+                later = or_(later, first.is_(None))
             if today is None:
                 statement = statement.where(later)
             else:
@@ -362,15 +363,26 @@ class Schedule:
         return self.upcoming(filters)
 
 
-def _conditions(filters: Filters) -> list[Any]:
+def _conditions(filters: Filters, longest_span: int = 0) -> list[Any]:
+    """The WHERE conditions of ``filters``.
+
+    With a date range, the conditions on kind and status are written as expressions (``+ ''``)
+    so that the planner walks the date index (which covers them) rather than a kind or status
+    index.
+
+    A window overlaps the range when it starts by ``until`` and ends from ``start``; the
+    redundant lower bound on ``sort_start`` (no window is longer than ``longest_span`` days)
+    lets the index on it serve the date range from both sides.
+    """
     conditions: list[Any] = []
-    start, stop = col(DeliverableRow.window_start), col(DeliverableRow.window_end)
-    dated = or_(start.is_not(None), stop.is_not(None))
+    first, last = col(DeliverableRow.sort_start), col(DeliverableRow.sort_end)
+    dated = first.is_not(None)
     if filters.start:
-        range_start = or_(stop >= filters.start, start >= filters.start)
+        earliest = filters.start - dt.timedelta(days=longest_span)
+        range_start = (last >= filters.start) & (first >= earliest)
         conditions.append(or_(range_start, ~dated) if filters.include_undated else range_start)
     if filters.until:
-        range_end = or_(start <= filters.until, start.is_(None) & (stop <= filters.until))
+        range_end = first <= filters.until
         conditions.append(or_(range_end, ~dated) if filters.include_undated else range_end)
     if not filters.include_undated:
         conditions.append(dated)
@@ -381,12 +393,15 @@ def _conditions(filters: Filters) -> list[Any]:
                 col(DocumentRow.adopting_body).in_(filters.bodies),
             )
         )
+    windowed = bool(filters.start or filters.until)
     if filters.kinds:
-        conditions.append(col(MandateRow.kind).in_(filters.kinds))
+        kind = col(DeliverableRow.kind)
+        conditions.append((kind + "" if windowed else kind).in_(filters.kinds))
     if filters.actors:
         conditions.append(or_(*(col(MandateRow.actor).ilike(f"%{a}%") for a in filters.actors)))
     if filters.statuses:
-        conditions.append(col(DeliverableRow.status).in_(filters.statuses))
+        status = col(DeliverableRow.status)
+        conditions.append((status + "" if windowed else status).in_(filters.statuses))
     if filters.owners:
         members = select(UserRow.name).where(col(UserRow.office).in_(filters.owners))
         conditions.append(
@@ -416,7 +431,7 @@ _COLUMNS: dict[str, Any] = {
     "id": _d.id, "mandate_id": _m.id, "source": _doc.source, "symbol": _doc.symbol,
     "lang": _doc.lang, "adopting_body": _doc.adopting_body, "title": _doc.title,
     "paragraph": _m.paragraph, "occurrence": _m.occurrence, "verb": _m.verb,
-    "actor": _m.actor, "kind": _m.kind, "target_body": _m.target_body, "session": _d.session,
+    "actor": _m.actor, "kind": _d.kind, "target_body": _m.target_body, "session": _d.session,
     "year": _d.year, "date": _d.date, "end": _d.end, "computed_due": _d.due,
     "basis": _d.basis, "basis_detail": _d.basis_detail, "before": _d.before,
     "status": _d.status, "recurrence": _m.recurrence, "quote": _m.quote,
@@ -430,7 +445,7 @@ _COLUMNS: dict[str, Any] = {
 """The columns every deliverable view is read from, by the name of the view's field."""
 
 _SCHEDULE_ORDER = (
-    func.coalesce(_d.window_start, _d.window_end),
+    _d.sort_start,
     _doc.id,
     _m.paragraph,
     _m.occurrence,
@@ -442,7 +457,7 @@ _SCHEDULE_ORDER = (
 def _view(row: Any) -> DeliverableView:
     """A deliverable view from one row of :data:`_COLUMNS` (plain columns, no ORM objects)."""
     r = row._mapping
-    fields = {name: r[name] for name in _COLUMNS}
+    fields = row._asdict()
     fields.update(
         due=r["due_override"] or r["computed_due"],
         recurrence=json.loads(r["recurrence"]) if r["recurrence"] else None,

@@ -105,7 +105,7 @@ def _change(
         session.execute(
             update(DeliverableRow)
             .where(col(DeliverableRow.mandate_id) == mandate_id)
-            .values(updated_at=moment)
+            .values(updated_at=moment, kind=row.kind)
         )
         session.add_all(
             AuditRow(entity="mandate", entity_id=mandate_id, actor=actor, at=moment, field=f,

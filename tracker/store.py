@@ -17,7 +17,18 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, event, false, inspect
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Index,
+    MetaData,
+    String,
+    Table,
+    event,
+    false,
+    inspect,
+)
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Field, Session, SQLModel, col, create_engine, delete, select
 
@@ -90,9 +101,17 @@ class MandateRow(SQLModel, table=True):
 
 
 class DeliverableRow(SQLModel, table=True):
-    """One occurrence of a mandate in the schedule."""
+    """One occurrence of a mandate in the schedule.
+
+    ``kind`` repeats the mandate's kind (kept equal by ingest and review edits). The index on
+    the ordering columns, status, kind and mandate covers a date-window query's range, status
+    and kind conditions and its join, so only matching rows are read (:mod:`tracker.query`).
+    """
 
     __tablename__ = "deliverable"
+    __table_args__ = (
+        Index("ix_deliverable_window", "sort_start", "sort_end", "status", "kind", "mandate_id"),
+    )
 
     id: str = Field(primary_key=True)
     mandate_id: str = Field(foreign_key="mandate.id", index=True)
@@ -113,6 +132,10 @@ class DeliverableRow(SQLModel, table=True):
     due_override: dt.date | None = None
     override_reason: str | None = None
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    sort_start: dt.date | None = None
+    sort_end: dt.date | None = None
+    span_days: int = Field(default=0, index=True, sa_column_kwargs={"server_default": "0"})
+    kind: str = Field(default="other", sa_column_kwargs={"server_default": "other"})
 
 
 class NoteRow(SQLModel, table=True):
@@ -154,7 +177,7 @@ class AuditRow(SQLModel, table=True):
 
 
 FIRST_REVISION = "0001"
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 """The alembic revision this code's tables are at (``tracker/migrations/versions``)."""
 
 _VERSION_TABLE = Table(
@@ -256,9 +279,15 @@ def schema_revision(connection: Connection) -> str | None:
     return connection.execute(_VERSION_TABLE.select()).scalar()
 
 
+SQLITE_CACHE_KIB = 65536
+"""SQLite's page cache per connection (64 MiB instead of 2 MiB): joins over a large schedule
+stay in memory between queries."""
+
+
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cursor.close()
 
 
@@ -319,7 +348,8 @@ def store_analysis(
                 _review(session, row, reviews.get(row.id), texts, threshold, now)
             session.add_all(mandates)
             session.flush()
-            session.add_all(_deliverable_rows(analysis.deliverables, previous, now))
+            kinds = {row.id: row.kind for row in mandates}
+            session.add_all(_deliverable_rows(analysis.deliverables, kinds, previous, now))
         return "replaced" if existing else "stored"
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot store: {_first_line(exc)}") from exc
@@ -457,10 +487,26 @@ def _mandate_rows(key: str, mandates: list[Mandate]) -> list[MandateRow]:
     ]
 
 
+def window_order(start: dt.date | None, end: dt.date | None) -> dict[str, Any]:
+    """The stored ordering columns of a deliverable whose window is ``start``–``end``.
+
+    ``sort_start``/``sort_end`` fill a missing end from the other; ``span_days`` is the length
+    (:class:`tracker.query.Schedule` bounds its index scans by the longest one).
+    """
+    first, last = start or end, end or start
+    span = (last - first).days if first and last else 0
+    return {"sort_start": first, "sort_end": last, "span_days": span}
+
+
 def _deliverable_rows(
-    deliverables: list[Deliverable], previous: dict[str, DeliverableRow], now: dt.datetime
+    deliverables: list[Deliverable],
+    kinds: dict[str, str],
+    previous: dict[str, DeliverableRow],
+    now: dt.datetime,
 ) -> list[DeliverableRow]:
     """New rows, keeping the workflow state of deliverables that keep their id.
+
+    ``kinds`` gives each stored mandate's kind (a reviewer's edit included), by mandate id.
 
     ``sequence`` counts the changes of date of a deliverable (calendar clients need it), and
     ``updated_at`` is when its data last changed.
@@ -470,6 +516,7 @@ def _deliverable_rows(
         row = DeliverableRow(
             id=d.id,
             mandate_id=mandate_id(d.mandate),
+            kind=kinds[mandate_id(d.mandate)],
             session=d.session,
             year=d.year,
             date=d.date,
@@ -481,6 +528,7 @@ def _deliverable_rows(
             window_start=d.window_start,
             window_end=d.window_end,
             updated_at=now,
+            **window_order(d.window_start, d.window_end),
         )
         old = previous.get(d.id)
         if old is not None:
