@@ -379,7 +379,7 @@ def bench_ingest_and_growth(config: Config, report: Report) -> None:
                     "met" if projected < 120 else "not met"
                 )
             report.row(
-                f"ingest {name}, {n:,} docs",
+                f"ingest {name}, {n:,} docs, {run.get('workers', 1)} analysis process(es)",
                 "documents/s",
                 _fmt(rate),
                 f"analysis alone: {_fmt(base_rate)}",
@@ -390,7 +390,12 @@ def bench_ingest_and_growth(config: Config, report: Report) -> None:
             report.row(
                 "",
                 "peak RSS / growth along the run",
-                f"{run['peak_rss_mb']} MB / +{run['rss_growth_mb']} MB",
+                f"{run['peak_rss_mb']} MB / +{run['rss_growth_mb']} MB"
+                + (
+                    f" (each worker ≤ {run['worker_peak_rss_mb']} MB)"
+                    if run.get("workers", 1) > 1
+                    else ""
+                ),
                 f"analysis alone: {base['peak_rss_mb']} MB / +{base['rss_growth_mb']} MB",
                 "",
                 "constant",

@@ -27,6 +27,7 @@ from bench.corpus import check, iter_corpus  # noqa: E402
 from tracker.analyse import analyse, load_toolkit  # noqa: E402
 from tracker.pipeline import ingest  # noqa: E402
 from tracker.schedule import Horizon  # noqa: E402
+from tracker.settings import Settings  # noqa: E402
 from tracker.store import connect  # noqa: E402
 
 TODAY = dt.date(2026, 11, 22)
@@ -46,6 +47,12 @@ def rss_mb() -> float:
 def peak_mb() -> float:
     """The peak resident set size of this process in MB."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1e6 if sys.platform == "darwin" else peak / 1e3
+
+
+def children_peak_mb() -> float:
+    """The peak resident set size of the largest finished child process in MB."""
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return peak / 1e6 if sys.platform == "darwin" else peak / 1e3
 
 
@@ -109,7 +116,10 @@ def run_ingest(folder: Path, url: str) -> dict[str, Any]:
     sampler = Sampler(len(files))
     started = time.perf_counter()
     engine = connect(url)
-    outcomes = ingest([folder], engine, toolkit, Horizon(TODAY), NOW, progress=sampler.tick)
+    workers = Settings().workers
+    outcomes = ingest(
+        [folder], engine, toolkit, Horizon(TODAY), NOW, progress=sampler.tick, workers=workers
+    )
     seconds = time.perf_counter() - started
     engine.dispose()
     failed = [o for o in outcomes if o.failed]
@@ -123,6 +133,8 @@ def run_ingest(folder: Path, url: str) -> dict[str, Any]:
         "mandates": sum(o.mandates for o in outcomes),
         "deliverables": sum(o.deliverables for o in outcomes),
         "peak_rss_mb": round(peak_mb(), 1),
+        "workers": workers,
+        "worker_peak_rss_mb": round(children_peak_mb(), 1),
         "rss_samples": sampler.samples,
         "rss_growth_mb": sampler.growth(),
     }

@@ -15,6 +15,7 @@ from pathlib import Path
 from tracker.calendars import Calendars, load_calendars
 from tracker.clean import normalise, tidy
 from tracker.extract import extract
+from tracker.lifecycle import DocumentLinks, LifecycleRules, find_links, load_lifecycle_rules
 from tracker.metadata import describe, detect_language
 from tracker.model import Deliverable, Document, DocumentMeta, Mandate, Paragraph, SourceText
 from tracker.rulebook import (
@@ -40,6 +41,7 @@ class Toolkit:
     bodies: Bodies
     cleaning: CleaningRules
     calendars: Calendars
+    lifecycle: dict[str, LifecycleRules]
 
     @functools.cached_property
     def body_line(self) -> re.Pattern[str]:
@@ -57,6 +59,7 @@ def load_toolkit(rules_dir: Path = RULES_DIR) -> Toolkit:
         bodies=load_bodies(rules_dir),
         cleaning=load_cleaning(rules_dir),
         calendars=load_calendars(rules_dir),
+        lifecycle={lang: load_lifecycle_rules(lang, rules_dir) for lang in languages},
     )
 
 
@@ -67,6 +70,7 @@ class Analysis:
     document: Document
     mandates: list[Mandate]
     deliverables: list[Deliverable]
+    links: DocumentLinks
 
 
 def read_document(source: SourceText, toolkit: Toolkit) -> Document:
@@ -96,11 +100,18 @@ def read_document(source: SourceText, toolkit: Toolkit) -> Document:
 
 
 def analyse(source: SourceText, toolkit: Toolkit, horizon: Horizon) -> Analysis:
-    """Run every pure stage on one source text."""
+    """Run every pure stage on one source text.
+
+    A report (what it answers is in its links) asks nothing of anyone: its numbered paragraphs
+    are not searched for mandates.
+    """
     document = read_document(source, toolkit)
+    links = find_links(document, toolkit.lifecycle[document.meta.lang])
+    if links.is_report:
+        return Analysis(document, [], [], links)
     mandates = extract(document, toolkit.languages[document.meta.lang], toolkit.bodies)
     deliverables = schedule(mandates, toolkit.calendars, horizon)
-    return Analysis(document, mandates, deliverables)
+    return Analysis(document, mandates, deliverables, links)
 
 
 def example_document(example: Example, lang: str, toolkit: Toolkit) -> Document:

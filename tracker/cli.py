@@ -107,6 +107,7 @@ def ingest_command(paths: Paths, db: DbOption = None, json: JsonOption = False) 
             now,
             advance,
             threshold=settings.review_threshold,
+            workers=settings.workers,
         )
     if json:
         sys.stdout.write(json_lines(o.__dict__ for o in outcomes))

@@ -1,14 +1,22 @@
 """The pipeline with its side effects: read files, analyse them, store each in one transaction.
 
 A file that fails (unreadable, not a resolution, a database error) is reported with its name
-and reason; the other files are still analysed and stored.
+and reason; the other files are still analysed and stored. Analysis is pure, so with
+``workers`` > 1 it runs in that many processes while this one stores the results, in the
+order of the files (the outcome does not depend on the number of workers).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import threading
+import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -16,6 +24,7 @@ from sqlalchemy import Engine
 from tracker.analyse import Analysis, Toolkit, analyse
 from tracker.errors import LoadError, TrackerError
 from tracker.load import Limits, discover, load_source
+from tracker.proposals import refresh as refresh_proposals
 from tracker.schedule import Horizon
 from tracker.store import DEFAULT_REVIEW_THRESHOLD, store_analysis
 
@@ -42,17 +51,85 @@ Progress = Callable[[Outcome], None]
 
 
 def analyse_paths(
-    paths: Iterable[Path], toolkit: Toolkit, horizon: Horizon, limits: Limits = DEFAULT_LIMITS
+    paths: Iterable[Path],
+    toolkit: Toolkit,
+    horizon: Horizon,
+    limits: Limits = DEFAULT_LIMITS,
+    workers: int = 1,
 ) -> Iterator[Analysis | Outcome]:
-    """Analyse every file under ``paths``: an Analysis per file, or a failed Outcome."""
+    """Analyse every file under ``paths``: an Analysis per file, or a failed Outcome.
+
+    With ``workers`` > 1 and enough files, files are analysed in that many processes; results
+    still come in file order.
+    """
     files, errors = discover(paths)
     for error in errors:
         yield Outcome(error.path, "failed", error=error.reason)
+    if workers > 1 and len(files) >= PARALLEL_FROM * workers:
+        yield from _analyse_in_processes(files, workers, (toolkit, horizon, limits))
+        return
     for path in files:
-        try:
-            yield analyse(load_source(path, limits), toolkit, horizon)
-        except LoadError as exc:
-            yield Outcome(exc.path, "failed", error=exc.reason)
+        yield analyse_file(path, toolkit, horizon, limits)
+
+
+PARALLEL_FROM = 8
+"""Files per worker below which analysis stays in this process (starting workers costs more)."""
+
+_IN_FLIGHT = 4
+"""Files queued per worker: enough to keep each busy, few enough to bound memory."""
+
+
+def analyse_file(
+    path: Path, toolkit: Toolkit, horizon: Horizon, limits: Limits = DEFAULT_LIMITS
+) -> Analysis | Outcome:
+    """Analyse one file: its Analysis, or a failed Outcome saying why it could not be read."""
+    try:
+        return analyse(load_source(path, limits), toolkit, horizon)
+    except LoadError as exc:
+        return Outcome(exc.path, "failed", error=exc.reason)
+
+
+_Tools = tuple[Toolkit, Horizon, Limits]
+_worker_tools: _Tools | None = None
+
+
+def _start_worker(tools: _Tools, parent: int) -> None:
+    global _worker_tools
+    _worker_tools = tools
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker once the ingest that started it is gone (killed, say): a worker blocked
+    on the task queue would otherwise wait forever, holding the parent's output pipes."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _analyse_in_worker(path: Path) -> Analysis | Outcome:
+    assert _worker_tools is not None, "worker not initialised"
+    return analyse_file(path, *_worker_tools)
+
+
+def _analyse_in_processes(
+    files: list[Path], workers: int, tools: _Tools
+) -> Iterator[Analysis | Outcome]:
+    """Analyse ``files`` in ``workers`` processes, yielding in file order, with a bounded
+    number of files in flight (memory stays flat however many files there are)."""
+    queue = iter(files)
+    with ProcessPoolExecutor(
+        workers, initializer=_start_worker, initargs=(tools, os.getpid())
+    ) as pool:
+        pending: deque[Future[Analysis | Outcome]] = deque(
+            pool.submit(_analyse_in_worker, path) for path in islice(queue, workers * _IN_FLIGHT)
+        )
+        while pending:
+            result = pending.popleft().result()
+            following = next(queue, None)
+            if following is not None:
+                pending.append(pool.submit(_analyse_in_worker, following))
+            yield result
 
 
 def count_files(paths: Iterable[Path]) -> int:
@@ -70,17 +147,23 @@ def ingest(
     progress: Progress | None = None,
     limits: Limits = DEFAULT_LIMITS,
     threshold: float = DEFAULT_REVIEW_THRESHOLD,
+    workers: int = 1,
 ) -> list[Outcome]:
     """Analyse and store every file; returns one outcome per file, failures included.
 
-    Mandates extracted with a confidence below ``threshold`` wait in the review queue.
+    Mandates extracted with a confidence below ``threshold`` wait in the review queue;
+    ``workers`` processes analyse while this one stores. Once something new is stored, the
+    lifecycle proposals it justifies (a report submitted, a request superseded) join the
+    review queue (:mod:`tracker.proposals`).
     """
     outcomes: list[Outcome] = []
-    for result in analyse_paths(paths, toolkit, horizon, limits):
+    for result in analyse_paths(paths, toolkit, horizon, limits, workers):
         outcome = result if isinstance(result, Outcome) else _store(engine, result, now, threshold)
         outcomes.append(outcome)
         if progress:
             progress(outcome)
+    if any(o.status in ("stored", "replaced") for o in outcomes):
+        refresh_proposals(engine, now)
     return outcomes
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,13 @@ from sqlalchemy import (
     Connection,
     Engine,
     Index,
+    Integer,
     MetaData,
     String,
     Table,
     event,
     false,
+    insert,
     inspect,
 )
 from sqlalchemy.exc import SQLAlchemyError
@@ -34,12 +37,18 @@ from sqlmodel import Field, Session, SQLModel, col, create_engine, delete, selec
 
 from tracker.analyse import Analysis
 from tracker.errors import StoreError
+from tracker.lifecycle import DocumentLinks, Place
 from tracker.model import Deliverable, Document, Mandate
 from tracker.schedule import key_of, mandate_id
 
 
 class DocumentRow(SQLModel, table=True):
-    """A stored resolution."""
+    """A stored resolution or report.
+
+    ``resolution_key`` joins a resolution to what cites it ("GA 68/192", from its symbol);
+    a report (``report_kind`` set) is issued for ``issued_body`` at ``issued_session`` or in
+    ``issued_year``, read from its own symbol.
+    """
 
     __tablename__ = "document"
 
@@ -54,6 +63,56 @@ class DocumentRow(SQLModel, table=True):
     adopted_on: dt.date | None = None
     session: int | None = None
     ingested_at: dt.datetime
+    resolution_key: str | None = Field(default=None, index=True)
+    report_kind: str | None = None
+    issued_body: str | None = None
+    issued_session: int | None = None
+    issued_year: int | None = None
+
+
+class DocumentLinkRow(SQLModel, table=True):
+    """What a document says about another: a report answers a resolution; a resolution
+    recalls one, takes note of a report, renews a mandate or ends a question.
+
+    ``target`` is a resolution key ("GA 68/145") or, for a noted report, its symbol;
+    ``detail`` the paragraphs answered, the renewed subject or the ended question; ``years``
+    a renewal's period.
+    """
+
+    __tablename__ = "document_link"
+
+    id: str = Field(primary_key=True)
+    document_id: str = Field(foreign_key="document.id", index=True)
+    category: str
+    target: str | None = Field(default=None, index=True)
+    paragraph: str | None = None
+    quote: str
+    detail: str | None = None
+    years: int | None = None
+
+
+class LifecycleProposalRow(SQLModel, table=True):
+    """A proposed change of a deliverable's status, with its evidence, waiting for review.
+
+    ``action`` is the status proposed (submitted, superseded, cancelled); ``evidence_id`` the
+    document that shows it, with its ``evidence_quote``; ``state`` is proposed, accepted or
+    rejected. Only an accepted proposal changes the deliverable (through the workflow, which
+    records it in the audit trail).
+    """
+
+    __tablename__ = "lifecycle_proposal"
+
+    id: str = Field(primary_key=True)
+    deliverable_id: str = Field(index=True)
+    action: str
+    evidence_id: str = Field(index=True)
+    evidence_paragraph: str | None = None
+    evidence_quote: str
+    reason: str
+    state: str = Field(default="proposed", index=True)
+    created_at: dt.datetime
+    decided_by: str | None = None
+    decided_at: dt.datetime | None = None
 
 
 class ParagraphRow(SQLModel, table=True):
@@ -177,7 +236,7 @@ class AuditRow(SQLModel, table=True):
 
 
 FIRST_REVISION = "0001"
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0004"
 """The alembic revision this code's tables are at (``tracker/migrations/versions``)."""
 
 _VERSION_TABLE = Table(
@@ -339,20 +398,29 @@ def store_analysis(
             if existing is not None:
                 _delete_document(session, key)
                 session.flush()
-            session.add(_document_row(key, document, now))
-            session.flush()
-            session.add_all(_paragraph_rows(key, document))
+            _insert(session, [_document_row(key, analysis, now)])
+            _insert(session, _link_rows(key, analysis.links))
+            _insert(session, _paragraph_rows(key, document))
             mandates = _mandate_rows(key, analysis.mandates)
             texts = {p.number or "": p.text for p in document.operative}
             for row in mandates:
                 _review(session, row, reviews.get(row.id), texts, threshold, now)
-            session.add_all(mandates)
-            session.flush()
+            _insert(session, mandates)
             kinds = {row.id: row.kind for row in mandates}
-            session.add_all(_deliverable_rows(analysis.deliverables, kinds, previous, now))
+            _insert(session, _deliverable_rows(analysis.deliverables, kinds, previous, now))
         return "replaced" if existing else "stored"
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot store: {_first_line(exc)}") from exc
+
+
+def _insert(session: Session, rows: Sequence[SQLModel]) -> None:
+    """Insert rows of one table in one statement (the ORM's unit of work, row by row, cost
+    more than the analysis of the document). Integer keys are left to the database."""
+    if not rows:
+        return
+    table: Table = type(rows[0]).__table__  # type: ignore[attr-defined]
+    names = [c.name for c in table.columns if not (c.primary_key and isinstance(c.type, Integer))]
+    session.execute(insert(table), [{name: getattr(row, name) for name in names} for row in rows])
 
 
 class _Review:
@@ -428,6 +496,7 @@ def _previous_states(session: Session, key: str) -> dict[str, DeliverableRow]:
 
 
 def _delete_document(session: Session, key: str) -> None:
+    session.exec(delete(DocumentLinkRow).where(col(DocumentLinkRow.document_id) == key))
     mandates = select(MandateRow.id).where(MandateRow.document_id == key)
     session.exec(delete(DeliverableRow).where(col(DeliverableRow.mandate_id).in_(mandates)))
     session.exec(delete(MandateRow).where(col(MandateRow.document_id) == key))
@@ -435,13 +504,14 @@ def _delete_document(session: Session, key: str) -> None:
     session.exec(delete(DocumentRow).where(col(DocumentRow.id) == key))
 
 
-def _document_row(key: str, document: Document, now: dt.datetime) -> DocumentRow:
-    meta = document.meta
+def _document_row(key: str, analysis: Analysis, now: dt.datetime) -> DocumentRow:
+    meta, links = analysis.document.meta, analysis.links
+    issued = links.issued_for if links.is_report else None
     return DocumentRow(
         id=key,
-        source=document.source,
-        sha256=document.sha256,
-        symbol=meta.symbol,
+        source=analysis.document.source,
+        sha256=analysis.document.sha256,
+        symbol=meta.symbol or (issued.symbol if issued else None),
         lang=meta.lang,
         adopting_body=meta.adopting_body,
         title=meta.title,
@@ -449,7 +519,48 @@ def _document_row(key: str, document: Document, now: dt.datetime) -> DocumentRow
         adopted_on=meta.adopted_on,
         session=meta.session,
         ingested_at=now,
+        resolution_key=links.resolution,
+        report_kind=(links.report_kind or "report") if links.is_report else None,
+        issued_body=issued.body if issued else None,
+        issued_session=issued.session if issued else None,
+        issued_year=issued.year if issued else None,
     )
+
+
+def _link_rows(key: str, links: DocumentLinks) -> list[DocumentLinkRow]:
+    """One row per answer, recall, noted report, renewal and termination, in document order
+    within each category (ids: document, category, occurrence)."""
+    found: list[tuple[str, str | None, Place, str, str | None, int | None]] = []
+    for ref in links.answers:
+        found.append(("answers", ref.key, ref.place, ref.quote, ",".join(ref.paragraphs), None))
+    for ref in links.recalls:
+        found.append(("recalls", ref.key, ref.place, ref.quote, None, None))
+    for noted in links.noted_reports:
+        for symbol in noted.symbols:
+            found.append(("noted_reports", symbol, noted.place, noted.quote, None, None))
+    for renewal in links.renewals:
+        found.append(
+            ("renewals", None, renewal.place, renewal.quote, renewal.subject, renewal.years)
+        )
+    for end in links.terminations:
+        found.append(("terminations", None, end.place, end.quote, end.what, None))
+    counts: dict[str, int] = {}
+    rows = []
+    for category, target, place, quote, detail, years in found:
+        counts[category] = counts.get(category, 0) + 1
+        rows.append(
+            DocumentLinkRow(
+                id=f"{key}#{category}#{counts[category]}",
+                document_id=key,
+                category=category,
+                target=target,
+                paragraph=place.number,
+                quote=quote,
+                detail=detail or None,
+                years=years,
+            )
+        )
+    return rows
 
 
 def _paragraph_rows(key: str, document: Document) -> list[ParagraphRow]:

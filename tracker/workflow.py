@@ -9,6 +9,7 @@ the audit trail (who, when, which field, old and new value).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +93,20 @@ class Workflow:
             raise UsageError("a note cannot be empty")
         return self._write(deliverable_id, {}, version, now, note=text.strip())
 
+    def set_status_because(
+        self,
+        deliverable_id: str,
+        status: str,
+        reason: str,
+        also: Callable[[Session], None],
+        now: Now = None,
+    ) -> int:
+        """Change a deliverable's status with ``reason`` as its note, and run ``also`` (the
+        write that justifies it) in the same transaction."""
+        if status not in STATUSES:
+            raise UsageError(f"unknown status '{status}' (one of: {', '.join(STATUSES)})")
+        return self._write(deliverable_id, {"status": status}, None, now, reason, also)
+
     def _write(
         self,
         deliverable_id: str,
@@ -99,10 +114,13 @@ class Workflow:
         version: int | None,
         now: Now,
         note: str | None = None,
+        also: Callable[[Session], None] | None = None,
     ) -> int:
         moment = now or dt.datetime.now(dt.UTC)
         try:
             with Session(self.engine) as session, session.begin():
+                if also is not None:
+                    also(session)
                 row = session.get(DeliverableRow, deliverable_id)
                 if row is None:
                     raise UsageError(f"no deliverable with id '{deliverable_id}'")
