@@ -32,12 +32,15 @@ from tracker.render import (
     mandates_table,
     outcomes_table,
     print_table,
+    render_proposal,
+    render_question_history,
     sessions_table,
     upcoming_table,
 )
 from tracker.schedule import Horizon
 from tracker.settings import Settings
 from tracker.store import connect
+from tracker.succession import PROPOSAL_PREFIX
 
 app = typer.Typer(
     help="Mandate Tracker: what UN resolutions ask, of whom, and by when.",
@@ -812,12 +815,27 @@ def note_command(
 @app.command("history")
 @reports_errors
 def history_command(
-    entity_id: Annotated[str, typer.Argument(help="A deliverable's or a mandate's id.")],
+    entity_id: Annotated[
+        str | None, typer.Argument(help="A deliverable's or a mandate's id.")
+    ] = None,
+    question: Annotated[
+        str | None,
+        typer.Option(
+            "--question", "-q", help='Words of a title, a symbol or a key ("68/192", "traite").'
+        ),
+    ] = None,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """The audit trail of a deliverable (with its mandate's): who changed what, when."""
-    changes = Schedule(connect(db or Settings().database_url)).history(entity_id)
+    """The audit trail of a deliverable (with its mandate's), or with --question the chain of
+    resolutions of a question, their requests and the reports that answered them."""
+    schedule = Schedule(connect(db or Settings().database_url))
+    if question is not None:
+        _question_history(schedule, question, json)
+        return
+    if entity_id is None:
+        raise UsageError("give a deliverable's or mandate's id, or --question WORDS")
+    changes = schedule.history(entity_id)
     if json:
         sys.stdout.write(json_lines(c.as_json() for c in changes))
         return
@@ -826,6 +844,18 @@ def history_command(
             f"{c.at:%Y-%m-%d %H:%M}  {c.actor or '(unattributed)'}  {c.field}: "
             f"{c.old if c.old is not None else '-'} → {c.new if c.new is not None else '-'}\n"
         )
+
+
+def _question_history(schedule: Schedule, question: str, json: bool) -> None:
+    history = schedule.question_history(question)
+    if json:
+        sys.stdout.write(json_lines([history.as_json()]))
+        return
+    if not history.chain:
+        err.print(f"no resolution matches « {question} »", highlight=False)
+        raise typer.Exit(1)
+    sys.stdout.write(render_question_history(history))
+    err.print(f"{len(history.chain)} resolution(s) on the question", highlight=False)
 
 
 @review_app.callback(invoke_without_command=True)
@@ -840,9 +870,13 @@ def review_command(
         return
     from tracker.review import queue
 
-    waiting = queue(connect(db or Settings().database_url))
+    schedule = Schedule(connect(db or Settings().database_url))
+    waiting = queue(schedule.engine)
+    proposals = schedule.lifecycle_proposals()
     if json:
-        sys.stdout.write(json_lines(m.as_json() for m in waiting))
+        sys.stdout.write(
+            json_lines([*(m.as_json() for m in waiting), *(p.as_json() for p in proposals)])
+        )
         return
     for m in waiting:
         flag = " (text changed)" if m.changed else ""
@@ -850,16 +884,32 @@ def review_command(
             f"{m.id}  {m.symbol or m.source} §{m.paragraph}  {m.kind}  {m.actor}  "
             f"confidence {m.confidence:.2f}{flag}\n    « {m.quote} »\n"
         )
-    err.print(f"{len(waiting)} mandate(s) to review", highlight=False)
+    sys.stdout.write("".join(render_proposal(p) for p in proposals))
+    err.print(
+        f"{len(waiting)} mandate(s) and {len(proposals)} lifecycle proposal(s) to review",
+        highlight=False,
+    )
 
 
-MandateId = Annotated[str, typer.Argument(help="The mandate's id (tracker review --json).")]
+MandateId = Annotated[
+    str,
+    typer.Argument(help="A mandate's id, or a lifecycle proposal's (lc-…; tracker review --json)."),
+]
 
 
 def _review_decision(mandate_id: str, decision: str, as_: str | None, db: str | None) -> None:
+    from tracker import proposals
     from tracker.review import decide
 
     schedule, actor = _acting(db, as_)
+    if mandate_id.startswith(PROPOSAL_PREFIX):
+        proposal = proposals.decide(schedule.engine, mandate_id, decision, actor)
+        done = f": deliverable {proposal.deliverable_id} is now {proposal.deliverable_status}"
+        err.print(
+            f"proposal {proposal.id} {proposal.state}{done if decision == 'accepted' else ''}",
+            highlight=False,
+        )
+        return
     decided = decide(schedule.engine, mandate_id, decision, actor)
     err.print(f"mandate {decided.id} {decided.review_state}", highlight=False)
 

@@ -20,7 +20,7 @@ one space and whose apostrophes are straight; quotes are cut from the original t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -569,7 +569,7 @@ class _Passage:
     number: str | None
     original: str
     text: str
-    offsets: tuple[int, ...]
+    offsets: Sequence[int]
     front: bool
     opening: bool
 
@@ -590,7 +590,15 @@ class _Passage:
         return Place(self.part, self.index, self.number, first, last)
 
 
-def _squeeze(original: str) -> tuple[str, tuple[int, ...]]:
+_STRAIGHT_TABLE = str.maketrans(_STRAIGHT)
+_NOT_ONE_SPACE = re.compile(r"^\s|\s\s")
+_WHITESPACE = re.compile(r"\s")
+
+
+def _squeeze(original: str) -> tuple[str, Sequence[int]]:
+    if not _NOT_ONE_SPACE.search(original):  # the usual case: same length, same offsets
+        squeezed = _WHITESPACE.sub(" ", original.translate(_STRAIGHT_TABLE))
+        return squeezed, range(len(original) + 1)
     chars: list[str] = []
     offsets: list[int] = []
     for i, char in enumerate(original):

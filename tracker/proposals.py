@@ -66,9 +66,9 @@ def refresh(engine: Engine, now: dt.datetime) -> int:
     how many were added (all in one transaction)."""
     try:
         with Session(engine) as session, session.begin():
-            documents = _documents(session)
-            wanted = related_documents(documents)
-            made = propose(documents, _occurrences(session, wanted))
+            stored = documents(session)
+            wanted = related_documents(stored)
+            made = propose(stored, _occurrences(session, wanted))
             known = set(session.exec(select(LifecycleProposalRow.id)).all())
             fresh = [p for p in made if p.id not in known]
             session.add_all(
@@ -79,7 +79,8 @@ def refresh(engine: Engine, now: dt.datetime) -> int:
         raise StoreError(f"cannot store lifecycle proposals: {exc}".splitlines()[0]) from exc
 
 
-def _documents(session: Session) -> list[StoredDocument]:
+def documents(session: Session) -> list[StoredDocument]:
+    """Every stored document with its links, as the matcher sees it."""
     links: dict[str, list[Link]] = {}
     for row in session.exec(select(DocumentLinkRow).order_by(col(DocumentLinkRow.id))):
         links.setdefault(row.document_id, []).append(
@@ -95,6 +96,7 @@ def _documents(session: Session) -> list[StoredDocument]:
             adopted_on=d.adopted_on,
             session=d.session,
             report=d.report_kind is not None,
+            report_kind=d.report_kind,
             issued_body=d.issued_body,
             issued_session=d.issued_session,
             issued_year=d.issued_year,

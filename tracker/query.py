@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, func, or_
 from sqlmodel import Session, col, select
@@ -24,6 +24,10 @@ from tracker.store import (
     UserRow,
 )
 from tracker.workflow import STATUSES, AuditView, Workflow, history
+
+if TYPE_CHECKING:
+    from tracker.history import QuestionHistory
+    from tracker.proposals import ProposalView
 
 __all__ = ["STATUSES", "AuditView", "DeliverableView", "Filters", "NoteView", "Schedule"]
 
@@ -95,6 +99,7 @@ class DeliverableView:
     version: int = 1
     review_state: str = "accepted"
     changed: bool = False
+    document_id: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The ``upcoming --json`` object (dates as ISO strings)."""
@@ -165,6 +170,31 @@ class Schedule:
             .order_by(*_SCHEDULE_ORDER)
         )
         return self._views(statement)
+
+    def deliverables_of(self, document_ids: list[str]) -> list[DeliverableView]:
+        """Every stored deliverable of the given documents (proposed ones included), by date."""
+        if not document_ids:
+            return []
+        statement = (
+            self._select(Filters(include_undated=True, include_proposed=True))
+            .where(col(DocumentRow.id).in_(sorted(set(document_ids))))
+            .order_by(*_SCHEDULE_ORDER)
+        )
+        return self._views(statement)
+
+    def question_history(self, question: str) -> QuestionHistory:
+        """The chain of resolutions of a question, their requests and the reports that
+        answered them (see :mod:`tracker.history`)."""
+        from tracker.history import question_history
+
+        return question_history(self, question)
+
+    def lifecycle_proposals(self, states: tuple[str, ...] = ("proposed",)) -> list[ProposalView]:
+        """Lifecycle proposals (a report submitted, a request superseded or ended) in
+        ``states``, with both quotes."""
+        from tracker.proposals import listing
+
+        return listing(self.engine, states)
 
     def added_since(self, since: dt.datetime, filters: Filters) -> list[DeliverableView]:
         """Deliverables of documents ingested at or after ``since`` that match ``filters``."""
@@ -428,7 +458,8 @@ def _conditions(filters: Filters, longest_span: int = 0) -> list[Any]:
 
 _d, _m, _doc = DeliverableRow, MandateRow, DocumentRow
 _COLUMNS: dict[str, Any] = {
-    "id": _d.id, "mandate_id": _m.id, "source": _doc.source, "symbol": _doc.symbol,
+    "id": _d.id, "mandate_id": _m.id, "document_id": _doc.id, "source": _doc.source,
+    "symbol": _doc.symbol,
     "lang": _doc.lang, "adopting_body": _doc.adopting_body, "title": _doc.title,
     "paragraph": _m.paragraph, "occurrence": _m.occurrence, "verb": _m.verb,
     "actor": _m.actor, "kind": _d.kind, "target_body": _m.target_body, "session": _d.session,

@@ -11,8 +11,10 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from tracker.history import ChainLink, QuestionHistory
 from tracker.model import Mandate, SessionWindow
 from tracker.pipeline import Outcome
+from tracker.proposals import ProposalView
 from tracker.query import DeliverableView
 
 
@@ -150,3 +152,43 @@ def _recurrence(recurrence: dict[str, Any]) -> str:
 def print_table(table: Table, console: Console | None = None) -> None:
     """Print a table to standard output."""
     (console or Console()).print(table)
+
+
+def render_proposal(proposal: ProposalView) -> str:
+    """A lifecycle proposal for the review queue: the change, the reason, both quotes."""
+    where = _session_or_year(proposal.deliverable_session, proposal.deliverable_year)
+    return (
+        f"{proposal.id}  {proposal.action}: {proposal.deliverable_symbol} "
+        f"§{proposal.deliverable_paragraph} ({where}), now {proposal.deliverable_status}\n"
+        f"    {proposal.reason}\n"
+        f"    was asked: « {proposal.deliverable_quote} »\n"
+        f"    evidence:  {proposal.evidence_symbol}"
+        + (f" §{proposal.evidence_paragraph}" if proposal.evidence_paragraph else "")
+        + f" « {proposal.evidence_quote} »\n"
+    )
+
+
+def render_question_history(history: QuestionHistory) -> str:
+    """The chain of a question as plain text, oldest resolution first."""
+    return "".join(_chain_link(link) for link in history.chain)
+
+
+def _chain_link(link: ChainLink) -> str:
+    adopted = link.adopted_on.isoformat() if link.adopted_on else "adoption date unknown"
+    lines = [f"{link.symbol or link.document_id}  {adopted}  {link.body or ''}  {link.title or ''}"]
+    for request in link.requests:
+        when = request.date.isoformat() if request.date else request.basis
+        lines.append(
+            f"  asks  §{request.paragraph}  {request.kind} to {request.target_body or '-'} "
+            f"{_session_or_year(request.session, request.year)} ({when})  {request.status}"
+        )
+    for report in link.reports:
+        issued = _session_or_year(report.issued_session, report.issued_year)
+        lines.append(
+            f"  answered by {report.symbol or report.document_id} ({report.issued_body} {issued})"
+        )
+    lines += [f"  renews: « {quote} »" for quote in link.renewals]
+    lines += [f"  ends: « {quote} »" for quote in link.terminations]
+    for proposal in link.proposals:
+        lines.append(f"  {proposal.state} {proposal.action}: {proposal.reason}")
+    return "\n".join(lines) + "\n\n"

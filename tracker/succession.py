@@ -31,6 +31,9 @@ from dataclasses import dataclass
 PENDING = ("open", "in_progress")
 """Statuses a proposal may change: nothing already submitted, done or closed."""
 
+PROPOSAL_PREFIX = "lc-"
+"""Lifecycle proposal ids start with it (the review queue tells them from mandate ids)."""
+
 REPLACEABLE = ("report", "oral_update", "consultation", "meeting", "review")
 """Kinds a later request replaces: observances are days that stay, and "other" deliverables
 are too loosely described to tell that two requests are the same."""
@@ -60,6 +63,7 @@ class StoredDocument:
     adopted_on: dt.date | None
     session: int | None
     report: bool = False
+    report_kind: str | None = None
     issued_body: str | None = None
     issued_session: int | None = None
     issued_year: int | None = None
@@ -422,7 +426,7 @@ def _proposal(
 ) -> Proposal:
     digest = hashlib.sha256(f"{action}|{occurrence.id}|{evidence.id}".encode()).hexdigest()
     return Proposal(
-        id=f"lc-{digest[:12]}",
+        id=f"{PROPOSAL_PREFIX}{digest[:12]}",
         deliverable_id=occurrence.id,
         action=action,
         evidence_id=evidence.id,
