@@ -346,6 +346,7 @@ def test_doctor_on_a_good_set_up(sqlite_url: str) -> None:
     assert {c.area for c in checks} == {"settings", "database", "rules", "calendars"}
     text = report(checks)
     assert "rule examples give their output" in text and "GA:" in text
+    assert "lifecycle rule examples give their links" in text
     assert text.endswith("0 error(s), 1 warning(s)\n")  # TRACKER_TODAY is frozen by the tests
 
 

@@ -9,7 +9,8 @@ message.
 - **settings**: the ``TRACKER_*`` environment parses (core, loading limits, and whatever
   settings classes the caller adds, e.g. the digests');
 - **database**: :func:`tracker.store.connect` opens (and creates) the database and its tables;
-- **rules**: every language loads and every rule example gives its expected mandates;
+- **rules**: every language loads and every rule example gives its expected mandates (and
+  every lifecycle rule example its links);
 - **calendars**: every session table and holiday list loads and parses.
 """
 
@@ -183,7 +184,20 @@ def _rules(folder: Path) -> list[Check]:
         checks.append(Check("rules", "examples", "error", message))
     else:
         checks.append(Check("rules", "examples", "ok", f"{count} rule examples give their output"))
-    return checks
+    return checks + _lifecycle_examples(toolkit)
+
+
+def _lifecycle_examples(toolkit: Any) -> list[Check]:
+    """The lifecycle rules' examples (rules/lifecycle), each language."""
+    from tracker.lifecycle import all_examples, example_failures
+
+    failures = [f for rules in toolkit.lifecycle.values() for f in example_failures(rules)]
+    count = sum(len(list(all_examples(rules))) for rules in toolkit.lifecycle.values())
+    if failures:
+        shown = "; ".join(failures[:5])
+        message = f"{len(failures)} of {count} lifecycle examples fail: {shown}"
+        return [Check("rules", "lifecycle", "error", message)]
+    return [Check("rules", "lifecycle", "ok", f"{count} lifecycle rule examples give their links")]
 
 
 def _example_problem(toolkit: Any, lang: str, example: Any) -> str | None:
