@@ -140,6 +140,8 @@ def test_review_and_history_commands(runner: CliRunner, tmp_path: Path) -> None:
     assert accepted.exit_code == 0 and "now submitted" in accepted.stderr
     again = runner.invoke(app, ["review", "accept", submitted["id"], "--as", "ana", *db])
     assert again.exit_code != 0 and "already accepted" in " ".join(again.stderr.split())
+    typed = runner.invoke(app, ["history", "-q", "Protection de l’enfance", "--json", *db])
+    assert json.loads(typed.stdout)["chain"][0]["symbol"] == "A/RES/68/145"
     shown = runner.invoke(app, ["history", "--question", "68/145", "--json", *db])
     (history,) = [json.loads(line) for line in shown.stdout.splitlines()]
     (link,) = history["chain"]

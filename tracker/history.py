@@ -99,12 +99,12 @@ def question_history(schedule: Schedule, question: str) -> QuestionHistory:
 
 
 def _chain(stored: list[StoredDocument], question: str) -> list[StoredDocument]:
-    needle = question.casefold().strip()
+    needle = _searchable(question)
     resolutions = [d for d in stored if not d.report]
     found = {
         d.id: d
         for d in resolutions
-        if needle and needle in " ".join(filter(None, (d.title, d.symbol, d.key))).casefold()
+        if needle and needle in _searchable(" ".join(filter(None, (d.title, d.symbol, d.key))))
     }
     questions = Questions(stored)
     for doc in list(found.values()):
@@ -161,3 +161,10 @@ def _reports(resolution: StoredDocument, stored: list[StoredDocument]) -> list[R
                 )
             )
     return sorted(found, key=lambda r: (r.issued_session or 0, r.issued_year or 0, r.document_id))
+
+
+def _searchable(text: str) -> str:
+    """Case, spacing and apostrophes (’ ‘ ʼ) ignored, as stored titles are normalised."""
+    for curly in "’‘ʼ":
+        text = text.replace(curly, "'")
+    return " ".join(text.casefold().split())
