@@ -21,8 +21,9 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.conftest import ROOT, SAMPLES, TODAY
+from tests.conftest import DATA, ROOT, SAMPLES, TODAY
 from tracker.analyse import Toolkit
+from tracker.history import ChainLink, QuestionHistory
 from tracker.pipeline import ingest
 from tracker.query import Filters, Schedule
 from tracker.schedule import Horizon
@@ -33,9 +34,11 @@ from tracker.tui.calendar_view import CalendarScreen
 from tracker.tui.detail import DetailScreen, highlighted_paragraph, render_detail
 from tracker.tui.filters import parse_query
 from tracker.tui.help import HelpScreen
+from tracker.tui.history import HistoryScreen, render_history
 from tracker.tui.note import NoteDialog
 
 SIZE = (80, 24)
+REPORT_68_145 = DATA / "lifecycle" / "report_fr_pursuant_68_145.txt"  # A/71/213, GA 71
 
 
 def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
@@ -64,6 +67,25 @@ def seed_file(tmp_path_factory: pytest.TempPathFactory, toolkit: Toolkit) -> Pat
 def schedule(seed_file: Path, tmp_path: Path) -> Schedule:
     copy = tmp_path / "tracker.sqlite"
     shutil.copy(seed_file, copy)
+    return Schedule(connect(f"sqlite:///{copy}"))
+
+
+@pytest.fixture(scope="module")
+def history_file(tmp_path_factory: pytest.TempPathFactory, toolkit: Toolkit) -> Path:
+    """The samples and a report answering 68/145 (its lifecycle proposal comes with it)."""
+    path = tmp_path_factory.mktemp("history") / "tracker.sqlite"
+    engine = connect(f"sqlite:///{path}")
+    now = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    outcomes = ingest([SAMPLES, REPORT_68_145], engine, toolkit, Horizon(TODAY), now)
+    assert not any(o.failed for o in outcomes)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def answered(history_file: Path, tmp_path: Path) -> Schedule:
+    copy = tmp_path / "tracker.sqlite"
+    shutil.copy(history_file, copy)
     return Schedule(connect(f"sqlite:///{copy}"))
 
 
@@ -285,6 +307,83 @@ async def test_calendar_and_help(schedule: Schedule, tmp_path: Path) -> None:
         assert not isinstance(app.screen, CalendarScreen | HelpScreen)
 
 
+@sync
+async def test_history_of_the_selected_deliverable(answered: Schedule, tmp_path: Path) -> None:
+    app = make_app(answered, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"enfance", "escape")
+        await settle(pilot)
+        selected = app.agenda.selected
+        assert selected is not None and selected.symbol == "A/RES/68/145"
+        await pilot.press("h")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        assert screen.query_one("#history-question", Input).value == selected.title
+        assert screen.history is not None
+        assert [link.symbol for link in screen.history.chain] == ["A/RES/68/145"]
+        text = " ".join(text_of(render_history(screen.history)).split())
+        assert "A/RES/68/145 · 2013-12-18 · GA 68 — Renforcement de la collaboration" in text
+        assert "2016-09-13 · report for GA 71 · open · ¶6" in text
+        assert "answered by A/71/213 (GA 71)" in text
+        assert "proposed: submitted — A/71/213 answers GA 68/145" in text
+        await pilot.press("q")  # the result pane has the focus: q goes back
+        assert len(app.screen_stack) == 1 and app.agenda.selected == selected
+
+
+@sync
+async def test_history_of_a_typed_question(answered: Schedule, tmp_path: Path) -> None:
+    app = make_app(answered, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"nothing-matches-this", "escape")
+        await settle(pilot)
+        assert app.agenda.selected is None
+        await pilot.press("h")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        question = screen.query_one("#history-question", Input)
+        assert question.value == "" and question.has_focus
+        await pilot.press(*"no such question", "enter")
+        await settle(pilot)
+        assert screen.history is not None and not screen.history.chain
+        message = text_of(render_history(screen.history))
+        assert "No resolution matches « no such question »" in message
+        await pilot.press("slash")
+        question.value = "68/145"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [link.symbol for link in screen.history.chain] == ["A/RES/68/145"]
+        assert "A/71/213" in text_of(render_history(screen.history))
+        await pilot.press("escape")
+        assert len(app.screen_stack) == 1
+        assert app.agenda.has_focus
+
+
+def test_history_text_is_printable() -> None:
+    link = ChainLink(
+        document_id="doc",
+        symbol=None,
+        key=None,
+        title="Title\x1b[31m red\x07",
+        body="GA",
+        adopted_on=None,
+        session=68,
+        requests=(),
+        reports=(),
+        renewals=("renew\x1b]0;x\x07",),
+        terminations=(),
+        proposals=(),
+    )
+    text = text_of(render_history(QuestionHistory("q\x1b[2J", (link,))))
+    assert "\x1b" not in text and "\x07" not in text
+    assert "doc · undated · GA 68 — Title red" in text and "renewed: « renew »" in text
+    empty = text_of(render_history(QuestionHistory("a\x1b[2Jb", ())))
+    assert "No resolution matches « ab »" in empty
+
+
 def _bench_module() -> Any:
     spec = importlib.util.spec_from_file_location("bench_tui", ROOT / "bench" / "tui.py")
     assert spec and spec.loader
@@ -348,6 +447,13 @@ def test_snapshot_calendar(snap_compare: Any, schedule: Schedule, tmp_path: Path
     keys = ("c", *["right_square_bracket"] * 8)  # July 2027: the World Day, 30 July
     assert snap_compare(
         make_app(schedule, tmp_path), terminal_size=SIZE, run_before=_waiting(*keys)
+    )
+
+
+def test_snapshot_history(snap_compare: Any, answered: Schedule, tmp_path: Path) -> None:
+    keys = ("slash", *"enfance", "escape", "h")  # A/RES/68/145, answered by A/71/213
+    assert snap_compare(
+        make_app(answered, tmp_path), terminal_size=SIZE, run_before=_waiting(*keys)
     )
 
 

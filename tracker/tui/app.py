@@ -24,6 +24,7 @@ from tracker.tui.export import export
 from tracker.tui.filters import FilterBar, Query
 from tracker.tui.format import next_status, previous_status
 from tracker.tui.help import HelpScreen
+from tracker.tui.history import HistoryScreen
 from tracker.tui.note import NoteDialog
 
 
@@ -42,6 +43,21 @@ class CountsBar(Static):
         )
 
 
+_NOT_IN_HISTORY = frozenset(
+    {
+        "search",
+        "leave_search",
+        "advance_status",
+        "previous_status",
+        "cancel_status",
+        "add_note",
+        "calendar",
+        "export",
+        "history",
+    }
+)
+
+
 class MandateApp(App[None]):
     """Agenda, filters, detail, calendar, help and export over one Schedule."""
 
@@ -57,6 +73,7 @@ class MandateApp(App[None]):
         Binding("n", "add_note", "Note"),
         Binding("c", "calendar", "Calendar"),
         Binding("e", "export", "Export"),
+        Binding("h", "history", "History"),
         Binding("L", "toggle_light", "Light/dark", show=False),
         Binding("question_mark,f1", "help", "Help"),
     ]
@@ -149,6 +166,21 @@ class MandateApp(App[None]):
     def action_calendar(self) -> None:
         """Show the month calendar with the current filters."""
         self.push_screen(CalendarScreen(self.schedule, self.today, self.query_state.filters))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The agenda's keys are off (and out of the footer) on the history screen."""
+        if isinstance(self.screen, HistoryScreen) and action in _NOT_IN_HISTORY:
+            return False
+        return True
+
+    def action_history(self) -> None:
+        """The history of the selected deliverable's question (its document's title); with
+        nothing selected, the screen asks for a question."""
+        if not (len(self.screen_stack) == 1 or isinstance(self.screen, DetailScreen)):
+            return
+        view = self._current()
+        question = (view.title or view.symbol or "") if view else ""
+        self.push_screen(HistoryScreen(self.schedule, question))
 
     def action_search(self) -> None:
         """Put the cursor in the search box (from the agenda)."""
