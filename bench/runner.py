@@ -598,7 +598,7 @@ def configure(args: argparse.Namespace) -> Config:
         quick=False,
         extraction_docs=min(1_000, args.max_docs),
         growth_sizes=sizes,
-        postgres_sizes=sizes,
+        postgres_sizes=tuple(s for s in sizes if s <= args.postgres_max_docs),
         query_rows=args.query_rows,
         query_runs=100,
         dateparser_docs=args.dateparser_docs,
@@ -617,6 +617,12 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=100_000,
         help="full mode: largest corpus size (1,000 / 10,000 / 100,000)",
+    )
+    parser.add_argument(
+        "--postgres-max-docs",
+        type=int,
+        default=100_000,
+        help="largest corpus also ingested into PostgreSQL (the growth row is SQLite's)",
     )
     parser.add_argument("--query-rows", type=int, default=1_000_000)
     parser.add_argument("--dateparser-docs", type=int, default=20)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from tracker.literals import fold
 from tracker.model import Document, Kind, Mandate, Paragraph, Recurrence
 from tracker.numbers import parse_cardinal, parse_ordinal
 from tracker.rulebook import Bodies, KindRule, LanguageRules, TimingRule, VerbRule
@@ -139,9 +140,11 @@ def _paragraph_mandates(
 def split_clauses(text: str, rules: LanguageRules) -> list[Clause]:
     """Cut a paragraph at its operative verbs; text before the first verb is ignored."""
     found: list[tuple[int, int, int, VerbRule, re.Match[str]]] = []
-    for rule in rules.verbs:
-        pattern = rules.compile(rf"{_LEAD}(?P<verb>{rule.pattern})\b")
-        for match in pattern.finditer(text):
+    folded = fold(text)
+    for rule, gate in rules.verb_gates(_LEAD):
+        if not gate.may_match(folded):
+            continue
+        for match in gate.pattern.finditer(text):
             start = match.start("verb")
             if start > 0 and not text[start].islower():
                 continue
@@ -167,12 +170,12 @@ def split_clauses(text: str, rules: LanguageRules) -> list[Clause]:
 def _timing_hits(text: str, rules: LanguageRules, spans: list[tuple[int, int]]) -> list[Hit]:
     """Timing matches within ``spans`` (the creating clauses), overlaps resolved (earliest,
     then longest), ignores removed."""
-    hits = [
-        Hit(rule, m)
-        for rule, pattern in rules.timing_patterns
-        for start, end in spans
-        for m in pattern.finditer(text, start, end)
-    ]
+    hits: list[Hit] = []
+    for start, end in spans:
+        folded = fold(text[start:end])
+        for rule, gate in rules.timing_gates:
+            if gate.may_match(folded):
+                hits.extend(Hit(rule, m) for m in gate.pattern.finditer(text, start, end))
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     kept: list[Hit] = []
     for hit in hits:
@@ -589,8 +592,11 @@ def index_kinds(text: str, rules: LanguageRules) -> KindIndex:
     """
     complement = rules.compile(rules.complement)
     found: list[tuple[int, int, int, KindRule]] = []
-    for order, (rule, pattern) in enumerate(rules.kind_patterns):
-        for match in pattern.finditer(text):
+    folded = fold(text)
+    for order, (rule, gate) in enumerate(rules.kind_gates):
+        if not gate.may_match(folded):
+            continue
+        for match in gate.pattern.finditer(text):
             before = text[max(0, match.start() - 60) : match.start()]
             if not (rule.complement_sensitive and complement.search(before)):
                 found.append((match.start(), order, match.end(), rule))
@@ -637,8 +643,11 @@ def _actor(clause: Clause, text: str, context: Context, previous: str | None) ->
 def _canonical_actors(text: str, context: Context) -> str:
     """Canonical names of the actors named in ``text``, joined by commas."""
     found: list[tuple[int, int, str]] = []
-    for rule, pattern in context.rules.actor_patterns:
-        for match in pattern.finditer(text):
+    folded = fold(text)
+    for rule, gate in context.rules.actor_gates:
+        if not gate.may_match(folded):
+            continue
+        for match in gate.pattern.finditer(text):
             name = rule.actor.format(**{k: v.strip() for k, v in match.groupdict().items() if v})
             found.append((match.start(), -(match.end() - match.start()), name))
     found.sort()

@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from tracker.errors import DataError
+from tracker.literals import Gate
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -231,21 +232,33 @@ class LanguageRules(_Strict):
         return compiled
 
     @functools.cached_property
-    def timing_patterns(self) -> tuple[tuple[TimingRule, re.Pattern[str]], ...]:
-        """Each timing rule with its compiled pattern, in rule order."""
-        return tuple((rule, self.compile(rule.pattern)) for rule in self.timing)
+    def timing_gates(self) -> tuple[tuple[TimingRule, Gate], ...]:
+        """Each timing rule with its compiled pattern and the words it needs, in rule order."""
+        return tuple((rule, Gate.of(self.compile(rule.pattern))) for rule in self.timing)
 
     @functools.cached_property
-    def kind_patterns(self) -> tuple[tuple[KindRule, re.Pattern[str]], ...]:
-        """Each kind rule with its compiled pattern, in rule order."""
-        return tuple((rule, self.compile(rule.pattern)) for rule in self.kinds)
+    def kind_gates(self) -> tuple[tuple[KindRule, Gate], ...]:
+        """Each kind rule with its compiled pattern and the words it needs, in rule order."""
+        return tuple((rule, Gate.of(self.compile(rule.pattern))) for rule in self.kinds)
 
     @functools.cached_property
-    def actor_patterns(self) -> tuple[tuple[ActorRule, re.Pattern[str]], ...]:
-        """Each actor rule with its compiled pattern, in rule order."""
-        return tuple((rule, self.compile(rule.pattern)) for rule in self.actors)
+    def actor_gates(self) -> tuple[tuple[ActorRule, Gate], ...]:
+        """Each actor rule with its compiled pattern and the words it needs, in rule order."""
+        return tuple((rule, Gate.of(self.compile(rule.pattern))) for rule in self.actors)
+
+    def verb_gates(self, lead: str) -> tuple[tuple[VerbRule, Gate], ...]:
+        """Each verb rule's pattern after ``lead`` (what may precede a verb), with its gate."""
+        key = (id(self), lead)
+        found = _VERB_GATES.get(key)
+        if found is None:
+            found = _VERB_GATES[key] = tuple(
+                (rule, Gate.of(self.compile(rf"{lead}(?P<verb>{rule.pattern})\b")))
+                for rule in self.verbs
+            )
+        return found
 
 
+_VERB_GATES: dict[tuple[int, str], tuple[tuple[VerbRule, Gate], ...]] = {}
 _COMPILED: dict[tuple[int, str, int], re.Pattern[str]] = {}
 
 
