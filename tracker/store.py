@@ -54,7 +54,7 @@ class DocumentRow(SQLModel, table=True):
 
     id: str = Field(primary_key=True)
     source: str
-    sha256: str
+    sha256: str = Field(index=True)
     symbol: str | None = None
     lang: str
     adopting_body: str | None = Field(default=None, index=True)

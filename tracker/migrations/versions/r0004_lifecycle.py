@@ -1,7 +1,7 @@
 """Mandate lifecycle: what documents say about each other, and the proposals it leads to.
 
 Documents get their resolution key and, for reports, the kind and the session or year they
-are issued for; ``document_link`` holds answers, recalls, noted reports, renewals and
+are issued for (and an index on their bytes' hash, asked once per ingested file); ``document_link`` holds answers, recalls, noted reports, renewals and
 terminations; ``lifecycle_proposal`` the status changes waiting for review.
 
 Revision ID: 0004
@@ -33,6 +33,8 @@ def upgrade() -> None:
     for column in _DOCUMENT_COLUMNS:
         op.add_column("document", column)
     op.create_index(op.f("ix_document_resolution_key"), "document", ["resolution_key"])
+    # "the same bytes are already stored" is asked once per ingested file
+    op.create_index(op.f("ix_document_sha256"), "document", ["sha256"])
     op.create_table(
         "document_link",
         sa.Column("id", sa.String(), nullable=False),
@@ -75,6 +77,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_document_link_target"), table_name="document_link")
     op.drop_index(op.f("ix_document_link_document_id"), table_name="document_link")
     op.drop_table("document_link")
+    op.drop_index(op.f("ix_document_sha256"), table_name="document")
     op.drop_index(op.f("ix_document_resolution_key"), table_name="document")
     with op.batch_alter_table("document") as batch:
         for column in reversed(_DOCUMENT_COLUMNS):
