@@ -323,7 +323,8 @@ def test_a_full_disk_is_a_clear_error_and_leaves_whole_documents(
 
     empty = tmp_path / "empty.sqlite"  # room for the schema and some of the data
     connect(f"sqlite:///{empty}").dispose()
-    room = (empty.stat().st_size + 80_000) // 4096 * 4096
+    # room for the schema, the write-ahead log index (32 KiB) and a few documents
+    room = (empty.stat().st_size + 400_000) // 4096 * 4096
     with tmpfs(tmp_path / "full", str(room)) as folder:
         url = f"sqlite:///{folder / 'tracker.sqlite'}"
         process = tracker_process("ingest", "--db", url, str(copies))

@@ -347,6 +347,11 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+    try:  # write-ahead log: a commit appends instead of journaling every page it touches
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    except Exception:  # noqa: BLE001 - a read-only file keeps its journal; reads still work
+        pass
     cursor.close()
 
 
