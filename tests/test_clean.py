@@ -192,3 +192,27 @@ def test_a_recurring_body_line_next_to_a_page_break_is_kept(rules: CleaningRules
     cleaned = clean(text, rules)
     assert "de lui\nprésenter, à sa trente-troisième session" in cleaned
     assert cleaned.count("présenter, à sa trente-") == 2
+
+
+def test_a_body_line_repeated_on_page_one_and_after_a_page_break_is_kept(
+    rules: CleaningRules,
+) -> None:
+    # the line « second session a report … » occurs in ¶6 on the first page and again right
+    # after the page break in ¶7: a sentence's continuation, not a running header
+    text = "\n".join(
+        [
+            "6. Requests the Office to submit to it at its thirty-",
+            "second session a report on the implementation of the present resolution;",
+            "",
+            "7. Requests the Office to submit to it at its thirty-",
+            "_______________",
+            "1 A/28/179.",
+            "",
+            "E/CN.15/2020/L.13",
+            "21-80933",
+            "2/2",
+            "second session a report on the implementation of the present resolution;",
+        ]
+    )
+    cleaned = clean(text, rules)
+    assert cleaned.count("thirty-second session a report") == 2, cleaned

@@ -155,7 +155,8 @@ def _drop_furniture(lines: list[str], rules: CleaningRules) -> list[str]:
 
     A line repeated in the document is a running header when it sits next to furniture
     wherever it occurs, except in the title block before the first furniture line: a body
-    line that merely recurs (« présenter, à sa trente- ») next to a page break is kept.
+    line that merely recurs (« présenter, à sa trente- ») next to a page break is kept. A line
+    that starts in lower case continues a sentence: it is never a running header.
     """
     furniture = [rules.is_furniture(line) or bool(_SYMBOL_LINE.match(line)) for line in lines]
     first = next((i for i, is_furniture in enumerate(furniture) if is_furniture), len(lines))
@@ -167,7 +168,7 @@ def _drop_furniture(lines: list[str], rules: CleaningRules) -> list[str]:
     while changed:
         changed = False
         for i, line in enumerate(lines):
-            if furniture[i] or not line or len(places[line]) < 2:
+            if furniture[i] or not line or len(places[line]) < 2 or line[0].islower():
                 continue
             if _touches_furniture(i, lines, furniture) and all(
                 j < first or furniture[j] or _touches_furniture(j, lines, furniture)

@@ -62,13 +62,15 @@ class ProposalView:
 
 
 def refresh(engine: Engine, now: dt.datetime) -> int:
-    """Store the proposals the stored documents justify that are not stored yet; returns
-    how many were added (all in one transaction)."""
+    """Store the proposals that the documents ingested at ``now`` (or later) justify with
+    the stored ones and that are not stored yet; returns how many were added (all in one
+    transaction). Only those documents and their neighbours are read in full."""
     try:
         with Session(engine) as session, session.begin():
             stored = documents(session)
-            wanted = related_documents(stored)
-            made = propose(stored, _occurrences(session, wanted))
+            new = select(DocumentRow.id).where(col(DocumentRow.ingested_at) >= now)
+            wanted = related_documents(stored, set(session.exec(new)))
+            made = propose([d for d in stored if d.id in wanted], _occurrences(session, wanted))
             known = set(session.exec(select(LifecycleProposalRow.id)).all())
             fresh = [p for p in made if p.id not in known]
             session.add_all(

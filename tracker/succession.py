@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -131,47 +132,84 @@ def propose(
 
 
 class Questions:
-    """The stored documents indexed by resolution key and by body and title, to find a
-    resolution's earlier resolutions on the same question without comparing every pair."""
+    """The stored documents indexed by resolution key, by body and title (in adoption order)
+    and by what they recall and answer, so that a resolution's neighbours on its question are
+    found without comparing every pair."""
 
     def __init__(self, documents: Iterable[StoredDocument]) -> None:
         self.by_key: dict[str, list[StoredDocument]] = {}
         self.by_title: dict[tuple[str | None, str], list[StoredDocument]] = {}
-        for doc in documents:
+        self.recalling: dict[str, list[StoredDocument]] = {}
+        self.answering: dict[str, list[StoredDocument]] = {}
+        for doc in sorted(documents, key=_adoption):
             if doc.key:
                 self.by_key.setdefault(doc.key, []).append(doc)
             title = _title(doc)
             if title:
                 self.by_title.setdefault((doc.body, title), []).append(doc)
+            for key in doc.targets("recalls"):
+                self.recalling.setdefault(key, []).append(doc)
+            for key in doc.targets("answers"):
+                self.answering.setdefault(key, []).append(doc)
 
     def resolutions(self, key: str | None) -> list[StoredDocument]:
         """The stored documents of one resolution (one per language)."""
         return self.by_key.get(key, []) if key else []
 
     def earlier(self, newer: StoredDocument) -> list[StoredDocument]:
-        """Earlier resolutions of ``newer``'s body on its question, oldest first."""
+        """Every earlier resolution of ``newer``'s body on its question, oldest first."""
         title = _title(newer)
         candidates = list(self.by_title.get((newer.body, title), [])) if title else []
         for key in sorted(newer.targets("recalls")):
             candidates.extend(self.by_key.get(key, []))
         unique = {d.id: d for d in candidates if _same_question(newer, d)}
-        return sorted(unique.values(), key=lambda d: (d.adopted_on or dt.date.min, d.id))
+        return sorted(unique.values(), key=_adoption)
+
+    def predecessors(self, newer: StoredDocument) -> list[StoredDocument]:
+        """The latest earlier resolution on the question (each of its languages): the one a
+        new resolution of a series takes over from (older ones were taken over before)."""
+        title = _title(newer)
+        group = self.by_title.get((newer.body, title), []) if title else []
+        found = [d for d in reversed(group[: bisect_left(group, _adoption(newer), key=_adoption)])]
+        candidates = [d for d in found[:8] if _same_question(newer, d)]
+        for key in sorted(newer.targets("recalls")):
+            candidates.extend(d for d in self.by_key.get(key, []) if _same_question(newer, d))
+        if not candidates:
+            return []
+        latest = max(_adoption(d)[0] for d in candidates)
+        return [d for d in candidates if _adoption(d)[0] == latest]
+
+    def neighbours(self, doc: StoredDocument) -> set[str]:
+        """Documents a proposal may join ``doc`` to: what it answers, its predecessors, the
+        resolutions that take over from it, and the reports that answer it."""
+        if doc.report:
+            return {d.id for key in doc.targets("answers") for d in self.resolutions(key)}
+        near = {d.id for d in self.predecessors(doc)}
+        title = _title(doc)
+        group = self.by_title.get((doc.body, title), []) if title else []
+        later = group[bisect_right(group, _adoption(doc), key=_adoption) :][:8]
+        later += self.recalling.get(doc.key, []) if doc.key else []
+        near |= {d.id for d in later if doc in self.predecessors(d)}
+        near |= {d.id for d in self.answering.get(doc.key, [])} if doc.key else set()
+        return near
 
 
-def related_documents(documents: Iterable[StoredDocument]) -> set[str]:
-    """The documents whose occurrences :func:`propose` may change or compare (so that only
-    those are read)."""
-    docs = list(documents)
-    questions = Questions(docs)
-    related: set[str] = set()
-    for doc in docs:
-        for key in doc.targets("answers"):
-            related |= {d.id for d in questions.resolutions(key)}
-        if any(link.category in ("renewals", "terminations") for link in doc.links):
-            related.add(doc.id)
-        earlier = questions.earlier(doc) if not doc.report else []
-        if earlier:
-            related |= {doc.id, *(d.id for d in earlier)}
+def _adoption(doc: StoredDocument) -> tuple[dt.date, str]:
+    return (doc.adopted_on or dt.date.min, doc.id)
+
+
+def related_documents(documents: Iterable[StoredDocument], fresh: set[str]) -> set[str]:
+    """The documents :func:`propose` needs to see for the ``fresh`` ones (just stored): them,
+    and the documents a proposal may join them to."""
+    questions = Questions(documents)
+    related = set(fresh)
+    by_id = {d.id: d for group in questions.by_title.values() for d in group}
+    by_id.update({d.id: d for group in questions.by_key.values() for d in group})
+    by_id.update({d.id: d for group in questions.answering.values() for d in group})
+    for doc_id in fresh:
+        doc = by_id.get(doc_id)
+        if doc is not None:
+            related |= questions.neighbours(doc)
     return related
 
 
@@ -235,7 +273,7 @@ def _supersessions(
         requests = by_document.get(newer.id, [])
         if newer.report or newer.adopted_on is None or not requests:
             continue
-        for older in questions.earlier(newer):
+        for older in questions.predecessors(newer):
             for occurrence in by_document.get(older.id, []):
                 if not _after(occurrence, newer.adopted_on):
                     continue
@@ -303,7 +341,9 @@ def _terminations(
                     (d, paragraph) for key, paragraph in named for d in questions.resolutions(key)
                 ]
             else:
-                ended = [(d, None) for d in questions.earlier(newer) if _title(d) == _title(newer)]
+                ended = [
+                    (d, None) for d in questions.predecessors(newer) if _title(d) == _title(newer)
+                ]
             for older, paragraph in ended:
                 for occurrence in by_document.get(older.id, []):
                     if (

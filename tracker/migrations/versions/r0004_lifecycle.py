@@ -1,8 +1,9 @@
 """Mandate lifecycle: what documents say about each other, and the proposals it leads to.
 
 Documents get their resolution key and, for reports, the kind and the session or year they
-are issued for (and an index on their bytes' hash, asked once per ingested file); ``document_link`` holds answers, recalls, noted reports, renewals and
-terminations; ``lifecycle_proposal`` the status changes waiting for review.
+are issued for (and an index on their bytes' hash, asked once per ingested file);
+``document_link`` holds answers, recalls, noted reports, renewals and terminations;
+``lifecycle_proposal`` the status changes waiting for review.
 
 Revision ID: 0004
 Revises: 0003
