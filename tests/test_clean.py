@@ -216,3 +216,30 @@ def test_a_body_line_repeated_on_page_one_and_after_a_page_break_is_kept(
     )
     cleaned = clean(text, rules)
     assert cleaned.count("thirty-second session a report") == 2, cleaned
+
+
+def test_footnotes_end_where_the_body_goes_on_after_a_page_break(rules: CleaningRules) -> None:
+    # « a list of … » is not a lettered note, and an open note never swallows « 5. … »
+    text = "\n".join(
+        [
+            "4. Encourages Member States to strengthen cooperation and to draw up",
+            "_______________",
+            "",
+            "1 A/28/291.",
+            "2 Resolution 217 A (III).",
+            "",
+            "E/CN.15/2020/L.10",
+            "15-14395",
+            "2/2",
+            "",
+            "a list of the concrete measures that they plan to take until 2013;",
+            "",
+            "5. Requests the Office to submit to it at its thirty-third session a report;",
+        ]
+    )
+    cleaned = clean(text, rules)
+    assert "A/28/291" not in cleaned
+    assert "draw up\na list of the concrete measures" in cleaned or "draw up a list" in cleaned
+    assert cleaned.rstrip().endswith(
+        "5. Requests the Office to submit to it at its thirty-third session a report;"
+    )

@@ -41,7 +41,10 @@ _FOOTNOTE_LINE_START_ANYWHERE = re.compile(
     rf"^\s*(?:[{_SUPERSCRIPT_DIGITS}]+|<sup>[^<]*</sup>|\\\*+|\[\^\w+\]:)", re.M
 )
 _SEPARATOR = re.compile(r"^\s*(?:_{5,}|-{5,})\s*$")
-_FOOTNOTE_ENTRY = re.compile(r"^\s*(?:\d{1,3}|\*{1,4}|[a-z])(?:\s+\S|\s*$)")
+# A lettered note ("a See A/78/1.") starts with a capital or a digit after its letter: "a list
+# of the measures" after a page break is the body going on.
+_FOOTNOTE_ENTRY = re.compile(r"^\s*(?:\d{1,3}|\*{1,4})(?:\s+\S|\s*$)|^\s*[a-z]\s+[A-Z0-9]")
+_OPERATIVE_START = re.compile(r"^\s*\d{1,3}\.\s+[A-ZÀ-Ý]")
 _ENTRY_COMPLETE = re.compile(r"[.)\]]\s*$")
 _SYMBOL_LINE = re.compile(r"^[A-Z]{1,4}(?:/[A-Z0-9.()\-]+){2,}(?:\*)?$")
 
@@ -212,7 +215,7 @@ def _skip_footnotes(lines: list[str], i: int) -> int:
             continue
         if _FOOTNOTE_ENTRY.match(line):
             open_entry = not _ENTRY_COMPLETE.search(line)
-        elif open_entry:
+        elif open_entry and not _OPERATIVE_START.match(line):
             open_entry = not _ENTRY_COMPLETE.search(line)
         else:
             break
