@@ -92,13 +92,16 @@ def question_history(schedule: Schedule, question: str) -> QuestionHistory:
     """The history of the question whose resolutions match ``question`` (case ignored)."""
     with Session(schedule.engine) as session:
         stored = documents(session)
-    chain = _chain(stored, question)
+    questions = Questions(stored)
+    chain = _chain(stored, questions, question)
     views = schedule.deliverables_of([d.id for d in chain])
     proposals = for_deliverables(schedule.engine, [v.id for v in views])
-    return QuestionHistory(question, tuple(_link(d, stored, views, proposals) for d in chain))
+    return QuestionHistory(question, tuple(_link(d, questions, views, proposals) for d in chain))
 
 
-def _chain(stored: list[StoredDocument], question: str) -> list[StoredDocument]:
+def _chain(
+    stored: list[StoredDocument], questions: Questions, question: str
+) -> list[StoredDocument]:
     needle = _searchable(question)
     resolutions = [d for d in stored if not d.report]
     found = {
@@ -106,7 +109,6 @@ def _chain(stored: list[StoredDocument], question: str) -> list[StoredDocument]:
         for d in resolutions
         if needle and needle in _searchable(" ".join(filter(None, (d.title, d.symbol, d.key))))
     }
-    questions = Questions(stored)
     for doc in list(found.values()):
         found.update((e.id, e) for e in questions.earlier(doc))
     for doc in resolutions:
@@ -117,7 +119,7 @@ def _chain(stored: list[StoredDocument], question: str) -> list[StoredDocument]:
 
 def _link(
     doc: StoredDocument,
-    stored: list[StoredDocument],
+    questions: Questions,
     views: list[DeliverableView],
     proposals: list[ProposalView],
 ) -> ChainLink:
@@ -132,34 +134,32 @@ def _link(
         adopted_on=doc.adopted_on,
         session=doc.session,
         requests=mine,
-        reports=tuple(_reports(doc, stored)),
+        reports=tuple(_reports(doc, questions)),
         renewals=tuple(link.quote for link in doc.links if link.category == "renewals"),
         terminations=tuple(link.quote for link in doc.links if link.category == "terminations"),
         proposals=tuple(p for p in proposals if p.deliverable_id in ids),
     )
 
 
-def _reports(resolution: StoredDocument, stored: list[StoredDocument]) -> list[ReportView]:
+def _reports(resolution: StoredDocument, questions: Questions) -> list[ReportView]:
     found = []
-    for report in stored:
-        if not report.report or resolution.key is None:
+    for report in questions.answering.get(resolution.key, []) if resolution.key else []:
+        if not report.report:
             continue
         answer = next(
-            (a for a in report.links if a.category == "answers" and a.target == resolution.key),
-            None,
+            a for a in report.links if a.category == "answers" and a.target == resolution.key
         )
-        if answer is not None:
-            found.append(
-                ReportView(
-                    report.id,
-                    report.symbol,
-                    report.report_kind or "report",
-                    report.issued_body,
-                    report.issued_session,
-                    report.issued_year,
-                    answer.quote,
-                )
+        found.append(
+            ReportView(
+                report.id,
+                report.symbol,
+                report.report_kind or "report",
+                report.issued_body,
+                report.issued_session,
+                report.issued_year,
+                answer.quote,
             )
+        )
     return sorted(found, key=lambda r: (r.issued_session or 0, r.issued_year or 0, r.document_id))
 
 

@@ -14,7 +14,6 @@ differs, every pattern simply gets no gate.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,8 +105,3 @@ class Gate:
     def may_match(self, folded: str) -> bool:
         """False only if the pattern cannot match the text ``folded`` was folded from."""
         return self.literals is None or any(literal in folded for literal in self.literals)
-
-
-def gates(patterns: Iterable[re.Pattern[str]]) -> tuple[Gate, ...]:
-    """The gates of several patterns, in order."""
-    return tuple(Gate.of(p) for p in patterns)

@@ -201,14 +201,11 @@ def _adoption(doc: StoredDocument) -> tuple[dt.date, str]:
 def related_documents(documents: Iterable[StoredDocument], fresh: set[str]) -> set[str]:
     """The documents :func:`propose` needs to see for the ``fresh`` ones (just stored): them,
     and the documents a proposal may join them to."""
-    questions = Questions(documents)
+    docs = list(documents)
+    questions = Questions(docs)
     related = set(fresh)
-    by_id = {d.id: d for group in questions.by_title.values() for d in group}
-    by_id.update({d.id: d for group in questions.by_key.values() for d in group})
-    by_id.update({d.id: d for group in questions.answering.values() for d in group})
-    for doc_id in fresh:
-        doc = by_id.get(doc_id)
-        if doc is not None:
+    for doc in docs:
+        if doc.id in fresh:
             related |= questions.neighbours(doc)
     return related
 
