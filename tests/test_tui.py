@@ -54,38 +54,40 @@ def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
 @pytest.fixture(scope="module")
 def seed_file(tmp_path_factory: pytest.TempPathFactory, toolkit: Toolkit) -> Path:
     """The samples ingested once; each test works on its own copy."""
-    path = tmp_path_factory.mktemp("seed") / "tracker.sqlite"
-    engine = connect(f"sqlite:///{path}")
-    now = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
-    outcomes = ingest([SAMPLES], engine, toolkit, Horizon(TODAY), now, lambda _o: None)
-    assert not any(o.failed for o in outcomes)
-    engine.dispose()
-    return path
+    return _ingested(tmp_path_factory.mktemp("seed"), toolkit, SAMPLES)
 
 
 @pytest.fixture
 def schedule(seed_file: Path, tmp_path: Path) -> Schedule:
-    copy = tmp_path / "tracker.sqlite"
-    shutil.copy(seed_file, copy)
-    return Schedule(connect(f"sqlite:///{copy}"))
+    return _copy_of(seed_file, tmp_path)
 
 
 @pytest.fixture(scope="module")
 def history_file(tmp_path_factory: pytest.TempPathFactory, toolkit: Toolkit) -> Path:
     """The samples and a report answering 68/145 (its lifecycle proposal comes with it)."""
-    path = tmp_path_factory.mktemp("history") / "tracker.sqlite"
+    return _ingested(tmp_path_factory.mktemp("history"), toolkit, SAMPLES, REPORT_68_145)
+
+
+@pytest.fixture
+def answered(history_file: Path, tmp_path: Path) -> Schedule:
+    return _copy_of(history_file, tmp_path)
+
+
+def _ingested(folder: Path, toolkit: Toolkit, *paths: Path) -> Path:
+    """A database in ``folder`` holding ``paths``, ingested on 1 November 2026."""
+    path = folder / "tracker.sqlite"
     engine = connect(f"sqlite:///{path}")
     now = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
-    outcomes = ingest([SAMPLES, REPORT_68_145], engine, toolkit, Horizon(TODAY), now)
+    outcomes = ingest(list(paths), engine, toolkit, Horizon(TODAY), now)
     assert not any(o.failed for o in outcomes)
     engine.dispose()
     return path
 
 
-@pytest.fixture
-def answered(history_file: Path, tmp_path: Path) -> Schedule:
+def _copy_of(database: Path, tmp_path: Path) -> Schedule:
+    """A schedule over this test's own copy of ``database``."""
     copy = tmp_path / "tracker.sqlite"
-    shutil.copy(history_file, copy)
+    shutil.copy(database, copy)
     return Schedule(connect(f"sqlite:///{copy}"))
 
 
