@@ -239,10 +239,11 @@ def test_a_termination_ends_the_named_paragraph_only() -> None:
     older = _doc("old", key="GA 70/137", title="Other", adopted_on=dt.date(2015, 12, 1))
     end = Link(
         "terminations",
-        None,
+        "GA 70/137",
         "2",
         "Decides to discontinue the reporting requirement set out in paragraph 12 of its "
         "resolution 70/137",
+        "12",
     )
     newer = _doc(
         "new", key="GA 80/9", title="Outdated", adopted_on=dt.date(2025, 12, 15), links=(end,)
@@ -268,3 +269,26 @@ def test_a_renewal_bounds_its_mandate_holder_requests() -> None:
     made = propose([resolution], occurrences)
     assert [p.deliverable_id for p in made] == ["y2027", "y2028"]
     assert "until 2026-07-12" in made[0].reason
+
+
+def test_a_discontinued_requirement_is_proposed_cancelled_end_to_end(
+    toolkit: Toolkit, horizon: Horizon, tmp_path: Path
+) -> None:
+    folder = _folder(tmp_path, LIFECYCLE / "resolution_en_ga_concludes_consideration.txt")
+    (folder / "older.txt").write_text(
+        "General Assembly\n\nResolution adopted by the General Assembly on 17 December 2015\n\n"
+        "70/137. Invented question for the test\n\nThe General Assembly,\n\n"
+        + "".join(f"{n}. Takes note of the report;\n\n" for n in range(1, 12))
+        + "12. Requests the Secretary-General to submit to it at its eighty-first session a "
+        "report on the implementation of the present resolution;\n",
+        encoding="utf-8",
+    )
+    engine = connect(f"sqlite:///{tmp_path}/end.sqlite")
+    ingest([folder], engine, toolkit, horizon, NOW)
+    (proposal,) = listing(engine)
+    assert (proposal.action, proposal.deliverable_symbol, proposal.deliverable_paragraph) == (
+        "cancelled",
+        "A/RES/70/137",
+        "12",
+    )
+    assert proposal.evidence_symbol == "A/RES/80/998" and proposal.evidence_paragraph == "2"

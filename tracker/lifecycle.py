@@ -424,12 +424,14 @@ class Renewal:
 
 @dataclass(frozen=True)
 class Termination:
-    """A decision to conclude a question, discontinue a requirement or end a mandate."""
+    """A decision to conclude a question, discontinue a requirement or end a mandate;
+    ``ends`` are the resolutions (and paragraphs) its ``what`` names, if any."""
 
     what: str
     quote: str
     place: Place
     rule: str
+    ends: tuple[Reference, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         """Return the termination as a plain mapping."""
@@ -971,7 +973,9 @@ def _renewals(passages: list[_Passage], rules: LifecycleRules) -> list[Renewal]:
     return found
 
 
-def _terminations(passages: list[_Passage], rules: LifecycleRules) -> list[Termination]:
+def _terminations(
+    passages: list[_Passage], own: str | None, rules: LifecycleRules
+) -> list[Termination]:
     found: list[Termination] = []
     for passage in passages:
         if passage.part != "operative":
@@ -980,7 +984,14 @@ def _terminations(passages: list[_Passage], rules: LifecycleRules) -> list[Termi
             for match in rules.patterns[rule.id].finditer(passage.text):
                 what = passage.quote(*match.span("what"))
                 quote, place = passage.quote(*match.span()), passage.place(*match.span())
-                found.append(Termination(what, quote, place, rule.id))
+                start, end = match.span("what")
+                reader = _Reader(passage, own, rules, clause=start)
+                ends = tuple(
+                    ref
+                    for named in rules.patterns["reference"].finditer(passage.text, start, end)
+                    for ref in reader.references(named, rule.id)
+                )
+                found.append(Termination(what, quote, place, rule.id, ends))
     return found
 
 
@@ -1050,7 +1061,7 @@ def find_links(document: Document, rules: LifecycleRules) -> DocumentLinks:
         recalls=tuple(_recalls(passages, own, rules)),
         noted_reports=tuple(_noted(passages, own, rules)),
         renewals=tuple(_renewals(passages, rules)),
-        terminations=tuple(_terminations(passages, rules)),
+        terminations=tuple(_terminations(passages, own, rules)),
     )
 
 
@@ -1066,7 +1077,7 @@ def _example_finders() -> dict[
         "recalls": _recalls,
         "noted_reports": _noted,
         "renewals": lambda passages, own, rules: _renewals(passages, rules),
-        "terminations": lambda passages, own, rules: _terminations(passages, rules),
+        "terminations": _terminations,
     }
 
 

@@ -75,8 +75,8 @@ class DocumentLinkRow(SQLModel, table=True):
     recalls one, takes note of a report, renews a mandate or ends a question.
 
     ``target`` is a resolution key ("GA 68/145") or, for a noted report, its symbol;
-    ``detail`` the paragraphs answered, the renewed subject or the ended question; ``years``
-    a renewal's period.
+    ``detail`` the paragraphs answered or ended (comma-separated), the renewed subject or the
+    ended question; ``years`` a renewal's period.
     """
 
     __tablename__ = "document_link"
@@ -548,7 +548,10 @@ def _link_rows(key: str, links: DocumentLinks) -> list[DocumentLinkRow]:
             ("renewals", None, renewal.place, renewal.quote, renewal.subject, renewal.years)
         )
     for end in links.terminations:
-        found.append(("terminations", None, end.place, end.quote, end.what, None))
+        # a termination naming resolutions gives each, with its paragraphs, as an answer does
+        named: list[tuple[str | None, str]] = [(r.key, ",".join(r.paragraphs)) for r in end.ends]
+        named = named or [(None, end.what)]
+        found += [("terminations", key, end.place, end.quote, what, None) for key, what in named]
     counts: dict[str, int] = {}
     rows = []
     for category, target, place, quote, detail, years in found:

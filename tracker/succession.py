@@ -141,6 +141,7 @@ class Questions:
         self.by_title: dict[tuple[str | None, str], list[StoredDocument]] = {}
         self.recalling: dict[str, list[StoredDocument]] = {}
         self.answering: dict[str, list[StoredDocument]] = {}
+        self.ending: dict[str, list[StoredDocument]] = {}
         for doc in sorted(documents, key=_adoption):
             if doc.key:
                 self.by_key.setdefault(doc.key, []).append(doc)
@@ -151,6 +152,8 @@ class Questions:
                 self.recalling.setdefault(key, []).append(doc)
             for key in doc.targets("answers"):
                 self.answering.setdefault(key, []).append(doc)
+            for key in doc.targets("terminations"):
+                self.ending.setdefault(key, []).append(doc)
 
     def resolutions(self, key: str | None) -> list[StoredDocument]:
         """The stored documents of one resolution (one per language)."""
@@ -181,7 +184,8 @@ class Questions:
 
     def neighbours(self, doc: StoredDocument) -> set[str]:
         """Documents a proposal may join ``doc`` to: what it answers, its predecessors, the
-        resolutions that take over from it, and the reports that answer it."""
+        resolutions that take over from it, the reports that answer it, and the resolutions it
+        ends or that end it."""
         if doc.report:
             return {d.id for key in doc.targets("answers") for d in self.resolutions(key)}
         near = {d.id for d in self.predecessors(doc)}
@@ -190,7 +194,11 @@ class Questions:
         later = group[bisect_right(group, _adoption(doc), key=_adoption) :][:8]
         later += self.recalling.get(doc.key, []) if doc.key else []
         near |= {d.id for d in later if doc in self.predecessors(d)}
-        near |= {d.id for d in self.answering.get(doc.key, [])} if doc.key else set()
+        near |= {d.id for key in doc.targets("terminations") for d in self.resolutions(key)}
+        if doc.key:
+            near |= {
+                d.id for d in (*self.answering.get(doc.key, []), *self.ending.get(doc.key, []))
+            }
         return near
 
 
@@ -332,10 +340,14 @@ def _terminations(
         if newer.adopted_on is None:
             continue
         for end in (link for link in newer.links if link.category == "terminations"):
-            named = _named_resolutions(end.quote, newer.body)
-            if named:
+            ended: list[tuple[StoredDocument, str | None]]
+            if end.target:
+                named: list[str | None] = [p for p in (end.detail or "").split(",") if p]
+                paragraphs = named or [None]
                 ended = [
-                    (d, paragraph) for key, paragraph in named for d in questions.resolutions(key)
+                    (d, paragraph)
+                    for d in questions.resolutions(end.target)
+                    for paragraph in paragraphs
                 ]
             else:
                 ended = [
@@ -356,23 +368,6 @@ def _terminations(
                             end,
                             f"{newer.name} ¶{end.paragraph} ends it: « {end.quote} »",
                         )
-
-
-# "paragraph 12 of its resolution 70/137", « paragraphe 12 de sa résolution 70/137 »,
-# "resolution 70/137": the resolution a termination names, with the paragraph when given.
-_NAMED = re.compile(
-    r"(?:paragraph|paragraphe)\s+(?P<paragraph>\d+)\s+(?:of|de)\s+(?:its|sa|la)\s+"
-    r"(?:resolution|résolution)\s+(?P<a>\d+/\d+)|(?:resolution|résolution)\s+(?P<b>\d+/\d+)",
-    re.I,
-)
-
-
-def _named_resolutions(quote: str, body: str | None) -> list[tuple[str, str | None]]:
-    found = []
-    for match in _NAMED.finditer(quote):
-        number = match.group("a") or match.group("b")
-        found.append((f"{body} {number}" if body else number, match.group("paragraph")))
-    return found
 
 
 def _renewals(
