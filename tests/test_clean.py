@@ -50,6 +50,14 @@ def test_line_end_hyphens(raw: str, expected: str, rules: CleaningRules) -> None
         ("at its seventyfourth session", "at its seventy-fourth session"),
         ("d ’enfants", "d'enfants"),
         ("pour  la   protection", "pour la protection"),
+        ("jusqu ’à sa session et lorsqu ’il", "jusqu'à sa session et lorsqu'il"),
+        ("l’ Assemblée, qu’ elle", "l'Assemblée, qu'elle"),
+        ("le mot ’ici et ' là", "le mot 'ici et ' là"),
+        ("dont ’ici", "dont 'ici"),
+        ("elle-  même et celle- ci", "elle-même et celle-ci"),
+        ("2020 - 2030 et ( -5)", "2020 - 2030 et ( -5)"),
+        ("droits2, et Convention12.", "droits, et Convention."),
+        ("  marge  \n  suite ", "marge\nsuite"),
     ],
     ids=[
         "nb-hyphen",
@@ -61,6 +69,14 @@ def test_line_end_hyphens(raw: str, expected: str, rules: CleaningRules) -> None
         "glued-ordinal",
         "d-apostrophe",
         "runs-of-spaces",
+        "long-elisions",
+        "space-after-apostrophe",
+        "quote-mark-kept",
+        "not-an-elision",
+        "space-after-hyphen",
+        "spaced-dash-kept",
+        "glued-footnote-digits",
+        "line-edges",
     ],
 )
 def test_characters_and_stray_spaces(raw: str, expected: str) -> None:
@@ -95,6 +111,8 @@ def test_footnote_markers(raw: str, expected: str) -> None:
         ("<sup>1</sup> Voir la résolution 79/243.", ""),
         ("la Convention<sup>1</sup> et", "la Convention et"),
         ("Distr. limitée  \n3 juillet 2025", "Distr. limitée\n3 juillet 2025"),
+        ("1. _Prie_ le Secrétaire général", "1. Prie le Secrétaire général"),
+        ("fin\n_______________\n1 A/78/1.", "fin\n_______________\n1 A/78/1."),
     ],
     ids=[
         "emphasis",
@@ -106,6 +124,8 @@ def test_footnote_markers(raw: str, expected: str) -> None:
         "sup-footnote-line",
         "sup-ref",
         "md-hard-break",
+        "underscore-emphasis",
+        "separator-rule-kept",
     ],
 )
 def test_markdown(raw: str, expected: str) -> None:

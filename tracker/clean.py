@@ -64,16 +64,41 @@ _HTML_SUP = re.compile(r"<sup>\s*[\d*]+\s*</sup>")
 _HTML_TAG = re.compile(r"</?(?:sup|sub|em|strong|b|i|span|br)\b[^>]*>")
 _MD_LINE_BREAK = re.compile(r"(?<=\S) {2,}$", re.M)
 
-# The character before the digits is consumed (and put back) so the scan can skip ahead to it.
-_GLUED_FOOTNOTE = re.compile(r"([a-zà-ÿœ)»”\"',;])(?<!\d,)\d{1,2}(?=[\s,.;:)]|$)", re.M)
-_SPACE_BEFORE_APOSTROPHE = re.compile(
-    r"\b([lLdDjJnNsScCmMtT]|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu|[Qq]uoiqu) +'(?=\w)"
+# Each pattern below starts with the rare character it is about (a digit, a space before an
+# apostrophe or hyphen) so the scan skips ahead to it; the letters before are checked after.
+_GLUED_FOOTNOTE = re.compile(r"\d(?<=[a-zà-ÿœ)»”\"',;]\d)(?<!\d,\d)\d?(?=[\s,.;:)]|$)", re.M)
+_SPACES_BEFORE_APOSTROPHE = re.compile(r" +'(?=\w)")
+_SPACES_AFTER_APOSTROPHE = re.compile(r"' +(?=\w)")
+_SPACES_BEFORE_HYPHEN = re.compile(r" +-(?=\w)")
+_SPACES_AFTER_HYPHEN = re.compile(r"- +(?=(?:ci|là|même|t-il|t-elle)\b)")
+# French words elided before an apostrophe (« l'», « qu'», « lorsqu'»); the second set may
+# also be followed by stray spaces after it.
+_ELIDED = frozenset(
+    w
+    for stem in (
+        "l",
+        "d",
+        "j",
+        "n",
+        "s",
+        "c",
+        "m",
+        "t",
+        "qu",
+        "jusqu",
+        "lorsqu",
+        "puisqu",
+        "quoiqu",
+    )
+    for w in (stem, stem.capitalize())
 )
-_SPACE_AFTER_APOSTROPHE = re.compile(r"\b([lLdDjJnNsScCmMtT]|[Qq]u)' +(?=\w)")
-_SPACE_BEFORE_HYPHEN = re.compile(r"(?<=\w) +-(?=\w)")
-_SPACE_AFTER_HYPHEN = re.compile(r"(?<=\w)- +(?=(?:ci|là|même|t-il|t-elle)\b)")
+_ELIDED_BEFORE_SPACE = frozenset(
+    w for stem in ("l", "d", "j", "n", "s", "c", "m", "t", "qu") for w in (stem, stem.capitalize())
+)
+_LONGEST_ELIDED = max(map(len, _ELIDED))
+_WORD_AT_END = re.compile(r"\w+\Z")
 _MULTI_SPACE = re.compile(r" {2,}")
-_LINE_EDGE_SPACE = re.compile(r"^[^\S\n]+|[^\S\n]+$", re.M)
+_EMPHASIS_GATE = re.compile(r"\*|_(?:(?![_\s])|(?<![_\s]_))")
 _SUPERSCRIPTS = re.compile(f"[{_SUPERSCRIPT_DIGITS}]+")
 _LINE_END_HYPHEN = re.compile(r"\b(\w+)-$")
 _GLUED_ORDINAL_GATE = re.compile(r"ty(?:fir|sec|thi|fou|fif|six|sev|eig|nin)")
@@ -97,19 +122,46 @@ def normalise(text: str) -> str:
         lines = [line for line in text.split("\n") if not _FOOTNOTE_LINE_START.match(line)]
         text = "\n".join(lines)
     text = _strip_markup(text)
-    text = _SUPERSCRIPTS.sub("", text)
-    text = _GLUED_FOOTNOTE.sub(r"\1", text)
+    if _SUPERSCRIPTS.search(text):
+        text = _SUPERSCRIPTS.sub("", text)
+    text = _GLUED_FOOTNOTE.sub("", text)
     if _GLUED_ORDINAL_GATE.search(text.lower()):
         text = _GLUED_ORDINAL.sub(r"\1-\2", text)
+    text = _respace(text)
+    if "  " in text:
+        text = _MULTI_SPACE.sub(" ", text)
+    return "\n".join(line.strip() for line in text.split("\n"))
+
+
+def _respace(text: str) -> str:
+    """Remove spaces wrongly put around apostrophes and hyphens (« l 'Assemblée », « quatre -
+    vingt »)."""
     if " '" in text:
-        text = _SPACE_BEFORE_APOSTROPHE.sub(r"\1'", text)
+        text = _SPACES_BEFORE_APOSTROPHE.sub(lambda m: _joined(m, _ELIDED, "'"), text)
     if "' " in text:
-        text = _SPACE_AFTER_APOSTROPHE.sub(r"\1'", text)
+        text = _SPACES_AFTER_APOSTROPHE.sub(lambda m: _joined(m, _ELIDED_BEFORE_SPACE, "'"), text)
     if " -" in text:
-        text = _SPACE_BEFORE_HYPHEN.sub("-", text)
+        text = _SPACES_BEFORE_HYPHEN.sub(lambda m: _joined(m, None, "-"), text)
     if "- " in text:
-        text = _SPACE_AFTER_HYPHEN.sub("-", text)
-    return _LINE_EDGE_SPACE.sub("", _MULTI_SPACE.sub(" ", text))
+        text = _SPACES_AFTER_HYPHEN.sub(lambda m: _joined(m, None, "-"), text)
+    return text
+
+
+def _joined(match: re.Match[str], words: frozenset[str] | None, mark: str) -> str:
+    """``mark`` without its spaces when the word before the match is one of ``words`` (any
+    word when None); else the match unchanged."""
+    text, start = match.string, match.start()
+    if words is None:
+        return mark if start > 0 and _is_word_character(text[start - 1]) else match.group()
+    window = max(0, start - _LONGEST_ELIDED - 1)
+    word = _WORD_AT_END.search(text[window:start])
+    whole = word is not None and (word.start() > 0 or window == 0)
+    return mark if whole and word is not None and word.group() in words else match.group()
+
+
+def _is_word_character(character: str) -> bool:
+    """Whether ``character`` is one ``\\w`` matches."""
+    return character.isalnum() or character == "_"
 
 
 def _strip_markup(text: str) -> str:
@@ -128,7 +180,7 @@ def _strip_markup(text: str) -> str:
         text = _MD_HEADING.sub("", text)
     if "*" in text or "_" in text or "-" in text:
         text = _MD_RULE.sub("", text)
-    if "*" in text or "_" in text:
+    if _EMPHASIS_GATE.search(text):
         text = _MD_STRONG.sub(lambda m: m.group(1) or m.group(2), text)
         text = _MD_EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
         text = _MD_SPANNING_EMPHASIS.sub("", text)
@@ -229,7 +281,7 @@ def _join_hyphenated(lines: list[str], rules: CleaningRules) -> list[str]:
     The hyphen is kept for real compounds (see :meth:`CleaningRules.keeps_hyphen`) and
     removed where it only split a word at the margin.
     """
-    vocabulary = set(re.findall(r"\w+(?:-\w+)*", "\n".join(lines).lower()))
+    vocabulary = _Vocabulary(lines)
     lines = list(lines)
     merged: list[str] = []
     i = 0
@@ -248,3 +300,17 @@ def _join_hyphenated(lines: list[str], rules: CleaningRules) -> list[str]:
         merged.append(line)
         i += 1
     return merged
+
+
+class _Vocabulary:
+    """The document's lower-cased words and compounds, read on the first question: most
+    documents have no word split at a line end."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self._lines = lines
+        self._words: set[str] | None = None
+
+    def __contains__(self, word: object) -> bool:
+        if self._words is None:
+            self._words = set(re.findall(r"\w+(?:-\w+)*", "\n".join(self._lines).lower()))
+        return word in self._words

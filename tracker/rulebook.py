@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Container
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -54,7 +55,7 @@ class CleaningRules(_Strict):
         """Whether ``line`` (stripped) is page furniture."""
         return bool(line) and bool(self._furniture.match(line.strip()))
 
-    def keeps_hyphen(self, left: str, right: str, vocabulary: set[str]) -> bool:
+    def keeps_hyphen(self, left: str, right: str, vocabulary: Container[str]) -> bool:
         """Whether ``left-`` at a line end and ``right`` on the next line form a compound."""
         if right[:1].isupper() or right[:1].isdigit() or left[-1:].isdigit():
             return True
