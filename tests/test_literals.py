@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker.analyse import Toolkit
+from tracker.lifecycle import all_examples
 from tracker.literals import Gate, fold, required_literals
 from tracker.rulebook import LanguageRules
 
@@ -78,3 +79,16 @@ def test_gates_never_hide_a_match_in_mixed_text(toolkit: Toolkit, data: st.DataO
     for gate in _gates(rules):
         if gate.pattern.search(text):
             assert gate.may_match(folded), (gate.pattern.pattern, text)
+
+
+def test_every_lifecycle_gate_lets_every_lifecycle_example_in(toolkit: Toolkit) -> None:
+    checked = 0
+    for rules in toolkit.lifecycle.values():
+        texts = [example.text for _, _, example in all_examples(rules)]
+        for name, gate in rules.gates.items():
+            for text in texts:
+                if gate.pattern.search(text):
+                    checked += 1
+                    assert gate.may_match(fold(text)), (name, text)
+        assert sum(g.literals is not None for g in rules.gates.values()) > 10
+    assert checked > 100

@@ -19,6 +19,7 @@ one space and whose apostrophes are straight; quotes are cut from the original t
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from tracker.errors import DataError
+from tracker.literals import Gate, fold
 from tracker.model import Document, DocumentMeta
 from tracker.numbers import parse_cardinal
 from tracker.rulebook import (
@@ -198,6 +200,15 @@ class LifecycleRules:
     def rules_of(self, category: Category) -> list[Any]:
         """The rules of one category, in file order."""
         return list(_CATEGORIES[category](self.spec))
+
+    @functools.cached_property
+    def gates(self) -> dict[str, Gate]:
+        """Each compiled pattern's gate: the literal words it cannot match without."""
+        return {name: Gate.of(pattern) for name, pattern in self.patterns.items()}
+
+    def may_match(self, name: str, passage: _Passage) -> bool:
+        """False only when pattern ``name`` cannot match the passage (see :class:`Gate`)."""
+        return self.gates[name].may_match(passage.folded)
 
 
 _CATEGORIES: dict[Category, Callable[[LifecycleFile], list[Any]]] = {
@@ -575,6 +586,11 @@ class _Passage:
     front: bool
     opening: bool
 
+    @functools.cached_property
+    def folded(self) -> str:
+        """The squeezed text case-folded, for the rules' gates."""
+        return fold(self.text)
+
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original offsets of the squeezed span [start, end)."""
         if end <= start:
@@ -595,11 +611,17 @@ class _Passage:
 _STRAIGHT_TABLE = str.maketrans(_STRAIGHT)
 _NOT_ONE_SPACE = re.compile(r"^\s|\s\s")
 _WHITESPACE = re.compile(r"\s")
+_OTHER_WHITESPACE = re.compile(r"[^\S ]")
+_CURLY = re.compile("[" + "".join(_STRAIGHT) + "]")
 
 
 def _squeeze(original: str) -> tuple[str, Sequence[int]]:
     if not _NOT_ONE_SPACE.search(original):  # the usual case: same length, same offsets
-        squeezed = _WHITESPACE.sub(" ", original.translate(_STRAIGHT_TABLE))
+        squeezed = original
+        if _CURLY.search(squeezed):
+            squeezed = squeezed.translate(_STRAIGHT_TABLE)
+        if _OTHER_WHITESPACE.search(squeezed):
+            squeezed = _WHITESPACE.sub(" ", squeezed)
         return squeezed, range(len(original) + 1)
     chars: list[str] = []
     offsets: list[int] = []
@@ -855,6 +877,8 @@ def _answers_of_rule(
     passage: _Passage, rule: CueRule, own: str | None, rules: LifecycleRules
 ) -> list[tuple[int, Reference]]:
     found: list[tuple[int, Reference]] = []
+    if not rules.may_match(rule.id, passage):
+        return found
     for match in rules.patterns[rule.id].finditer(passage.text):
         if _blocked(passage, match.start(), rules):
             continue
@@ -888,10 +912,13 @@ def _chain(
 
 
 def _cues(
-    passage: _Passage, rules: list[CueRule], compiled: dict[str, re.Pattern[str]]
+    passage: _Passage, rules: list[CueRule], gates: dict[str, Gate]
 ) -> list[tuple[int, int, str]]:
     found = [
-        (m.start(), m.end(), r.id) for r in rules for m in compiled[r.id].finditer(passage.text)
+        (m.start(), m.end(), r.id)
+        for r in rules
+        if gates[r.id].may_match(passage.folded)
+        for m in gates[r.id].pattern.finditer(passage.text)
     ]
     return sorted(found)
 
@@ -911,7 +938,7 @@ def _recalls(passages: list[_Passage], own: str | None, rules: LifecycleRules) -
     for passage in passages:
         if passage.part == "head":
             continue
-        cues = _cues(passage, rules.spec.recalls, rules.patterns)
+        cues = _cues(passage, rules.spec.recalls, rules.gates)
         for i, (_, cue_end, rule_id) in enumerate(cues):
             limit = cues[i + 1][0] if i + 1 < len(cues) else len(passage.text)
             end = _scope_end(passage, cue_end, limit, rules.patterns["recall_stop"])
@@ -926,7 +953,7 @@ def _noted(passages: list[_Passage], own: str | None, rules: LifecycleRules) -> 
     for passage in passages:
         if passage.part == "head":
             continue
-        for start, cue_end, rule_id in _cues(passage, rules.spec.noted_reports, rules.patterns):
+        for start, cue_end, rule_id in _cues(passage, rules.spec.noted_reports, rules.gates):
             end = _scope_end(passage, cue_end, len(passage.text), rules.patterns["noted_stop"])
             found.append(_noted_report(passage, start, cue_end, end, rule_id, own, rules))
     return found
@@ -963,6 +990,8 @@ def _renewals(passages: list[_Passage], rules: LifecycleRules) -> list[Renewal]:
         if passage.part != "operative":
             continue
         for rule in rules.spec.renewals:
+            if not rules.may_match(rule.id, passage):
+                continue
             for match in rules.patterns[rule.id].finditer(passage.text):
                 years = parse_cardinal(match.group("years"), rules.lexicon)
                 if years is None:
@@ -981,6 +1010,8 @@ def _terminations(
         if passage.part != "operative":
             continue
         for rule in rules.spec.terminations:
+            if not rules.may_match(rule.id, passage):
+                continue
             for match in rules.patterns[rule.id].finditer(passage.text):
                 what = passage.quote(*match.span("what"))
                 quote, place = passage.quote(*match.span()), passage.place(*match.span())

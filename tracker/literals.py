@@ -104,4 +104,9 @@ class Gate:
 
     def may_match(self, folded: str) -> bool:
         """False only if the pattern cannot match the text ``folded`` was folded from."""
-        return self.literals is None or any(literal in folded for literal in self.literals)
+        if self.literals is None:
+            return True
+        for literal in self.literals:  # a loop, not any(): this runs a million times a minute
+            if literal in folded:
+                return True
+        return False

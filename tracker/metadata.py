@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Callable
 
 from tracker.model import DocumentMeta
@@ -34,8 +35,8 @@ _RES_PREFIX = {"GA": "A/RES/{n}/{m}", "HRC": "A/HRC/RES/{n}/{m}", "ECOSOC": "E/R
 
 def detect_language(text: str, lexicons: list[Lexicon]) -> str:
     """The language whose marker words are most frequent in ``text``."""
-    words = re.findall(r"\w+", text)
-    scores = {lex.lang: sum(words.count(w) for w in lex.detect) for lex in lexicons}
+    counts = Counter(re.findall(r"\w+", text))
+    scores = {lex.lang: sum(counts[w] for w in lex.detect) for lex in lexicons}
     return max(scores, key=lambda lang: scores[lang])
 
 
