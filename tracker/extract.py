@@ -150,21 +150,21 @@ def split_clauses(text: str, rules: LanguageRules) -> list[Clause]:
                 continue
             found.append((start, -(match.end() - start), len(found), rule, match))
     found.sort(key=lambda item: item[:3])
-    clauses: list[Clause] = []
+    kept: list[tuple[int, VerbRule, re.Match[str]]] = []
     last_end = -1
     for start, _, _, rule, match in found:
-        if start < last_end:
-            continue
-        last_end = match.end()
+        if start >= last_end:
+            kept.append((start, rule, match))
+            last_end = match.end()
+    ends = [start for start, _, _ in kept[1:]] + [len(text)] if kept else []
+    clauses: list[Clause] = []
+    for (start, rule, match), end in zip(kept, ends, strict=True):
         pronoun = match.groupdict().get("pronoun")
         verb = match.group("verb")
         if pronoun and verb.lower().startswith(pronoun.lower()):
             verb = verb[len(pronoun) :].lstrip()
-        clauses.append(Clause(rule, verb, start, match.end(), len(text), pronoun))
-    return [
-        replace(c, end=clauses[i + 1].start if i + 1 < len(clauses) else len(text))
-        for i, c in enumerate(clauses)
-    ]
+        clauses.append(Clause(rule, verb, start, match.end(), end, pronoun))
+    return clauses
 
 
 def _timing_hits(text: str, rules: LanguageRules, spans: list[tuple[int, int]]) -> list[Hit]:
@@ -597,9 +597,11 @@ def index_kinds(text: str, rules: LanguageRules) -> KindIndex:
         if not gate.may_match(folded):
             continue
         for match in gate.pattern.finditer(text):
-            before = text[max(0, match.start() - 60) : match.start()]
-            if not (rule.complement_sensitive and complement.search(before)):
-                found.append((match.start(), order, match.end(), rule))
+            start = match.start()
+            if not (
+                rule.complement_sensitive and complement.search(text[max(0, start - 60) : start])
+            ):
+                found.append((start, order, match.end(), rule))
     kept: list[tuple[int, int, KindRule]] = []
     covered = -1
     for start, order, end, rule in sorted(found, key=lambda item: (item[0], item[1])):
