@@ -287,7 +287,7 @@ def _join_hyphenated(lines: list[str], rules: CleaningRules) -> list[str]:
     i = 0
     while i < len(lines):
         line = lines[i]
-        match = _LINE_END_HYPHEN.search(line)
+        match = _LINE_END_HYPHEN.search(line) if line.endswith("-") else None
         j = i + 1
         while match and j < len(lines) and not lines[j]:
             j += 1

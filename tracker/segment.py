@@ -149,4 +149,4 @@ def _preamble_paragraphs(lines: list[str]) -> tuple[Paragraph, ...]:
 
 def _join(lines: list[str]) -> str:
     """Join wrapped lines into one line of text."""
-    return re.sub(r"\s+", " ", " ".join(line for line in lines if line)).strip()
+    return " ".join(" ".join(lines).split())
