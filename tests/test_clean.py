@@ -238,6 +238,36 @@ def test_a_body_line_repeated_on_page_one_and_after_a_page_break_is_kept(
     assert cleaned.count("thirty-second session a report") == 2, cleaned
 
 
+def test_a_repeated_line_that_opens_with_a_year_is_kept(rules: CleaningRules) -> None:
+    # « 2022 un rapport … » continues « présenter en » on page one and after the page break
+    # (found by a 10,000-document bench run); a running header never reads like that
+    repeated = "2022 un rapport sur la traite des personnes, en tenant compte des renseignements"
+    text = "\n".join(
+        [
+            "Résolution 27/3",
+            "2. Prie l'Office de lui présenter en",
+            repeated,
+            "fournis ;",
+            "",
+            "5. Prie l'Office de lui présenter en",
+            "_______________",
+            "1 A/26/256.",
+            "",
+            "E/CN.15/2018/L.20",
+            "18-20197",
+            "2/2",
+            repeated,
+            "fournis ;",
+            "",
+            "18-20197",
+            "Résolution 27/3",
+        ]
+    )
+    cleaned = clean(text, rules)
+    assert cleaned.count(repeated) == 2, cleaned
+    assert cleaned.count("Résolution 27/3") == 1, cleaned
+
+
 def test_footnotes_end_where_the_body_goes_on_after_a_page_break(rules: CleaningRules) -> None:
     # « a list of … » is not a lettered note, and an open note never swallows « 5. … »
     text = "\n".join(

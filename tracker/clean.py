@@ -46,6 +46,7 @@ _SEPARATOR = re.compile(r"^\s*(?:_{5,}|-{5,})\s*$")
 _FOOTNOTE_ENTRY = re.compile(r"^\s*(?:\d{1,3}|\*{1,4})(?:\s+\S|\s*$)|^\s*[a-z]\s+[A-Z0-9]")
 _OPERATIVE_START = re.compile(r"^\s*\d{1,3}\.\s+[A-ZÀ-Ý]")
 _ENTRY_COMPLETE = re.compile(r"[.)\]]\s*$")
+_NUMBER_THEN_WORD = re.compile(r"\d+[ ,]+(\w)")
 _SYMBOL_LINE = re.compile(r"^[A-Z]{1,4}(?:/[A-Z0-9.()\-]+){2,}(?:\*)?$")
 
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*", re.M)
@@ -211,7 +212,7 @@ def _drop_furniture(lines: list[str], rules: CleaningRules) -> list[str]:
     A line repeated in the document is a running header when it sits next to furniture
     wherever it occurs, except in the title block before the first furniture line: a body
     line that merely recurs (« présenter, à sa trente- ») next to a page break is kept. A line
-    that starts in lower case continues a sentence: it is never a running header.
+    that continues a sentence (see :func:`_continues`) is never a running header.
     """
     furniture = [rules.is_furniture(line) or bool(_SYMBOL_LINE.match(line)) for line in lines]
     first = next((i for i, is_furniture in enumerate(furniture) if is_furniture), len(lines))
@@ -223,7 +224,7 @@ def _drop_furniture(lines: list[str], rules: CleaningRules) -> list[str]:
     while changed:
         changed = False
         for i, line in enumerate(lines):
-            if furniture[i] or not line or len(places[line]) < 2 or line[0].islower():
+            if furniture[i] or not line or len(places[line]) < 2 or _continues(line):
                 continue
             if _touches_furniture(i, lines, furniture) and all(
                 j < first or furniture[j] or _touches_furniture(j, lines, furniture)
@@ -231,6 +232,13 @@ def _drop_furniture(lines: list[str], rules: CleaningRules) -> list[str]:
             ):
                 furniture[i] = changed = True
     return [line for line, drop in zip(lines, furniture, strict=True) if not drop]
+
+
+def _continues(line: str) -> bool:
+    """Whether a line goes on with a sentence: it starts in lower case, or with a number and a
+    lower-case word (« 2022 un rapport … », "2030 a report …" after « présenter en »)."""
+    after_number = _NUMBER_THEN_WORD.match(line)
+    return line[0].islower() or bool(after_number and after_number.group(1).islower())
 
 
 def _touches_furniture(i: int, lines: list[str], furniture: list[bool]) -> bool:
