@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from tracker.literals import fold
@@ -120,13 +120,15 @@ def _paragraph_mandates(
     spans = _merged([(c.start, c.end) for c in clauses if c.rule.creates])
     hits = _timing_hits(text, context.rules, spans)
     kinds = index_kinds(text, context.rules)
-    previous_actor: str | None = None
-    for clause in clauses:
-        actor = _actor(clause, text, context, previous_actor)
-        previous_actor = actor
+    actors = _ClauseActors(clauses, text, context)
+    for i, clause in enumerate(clauses):
         if not clause.rule.creates:
             continue
         mine = [h for h in hits if clause.start <= h.start < clause.end]
+        # without a time or an undated consultation or meeting, nothing is made: no actor needed
+        undated_kind = kinds.first(clause.verb_end, clause.end)
+        needed = mine or (undated_kind and undated_kind[0] in (Kind.CONSULTATION, Kind.MEETING))
+        actor = actors.of(i) if needed else ""
         made = list(_clause_mandates(clause, mine, kinds, actor, paragraph, context))
         if made:
             dated.extend((m, clause) for m in made)
@@ -626,8 +628,28 @@ def _has_cue(text: str, rules: LanguageRules) -> bool:
     return any(rules.compile(cue).search(text) for cue in rules.cues)
 
 
-def _actor(clause: Clause, text: str, context: Context, previous: str | None) -> str:
-    """Who must act in a clause: its object, the adopting body, or a passive agent."""
+class _ClauseActors:
+    """Who acts in each clause of a paragraph, worked out only for the clauses that ask.
+
+    A clause's actor may be the previous clause's (« et l'invite à … », "and requests it to"),
+    so each is remembered once found.
+    """
+
+    def __init__(self, clauses: list[Clause], text: str, context: Context) -> None:
+        self._clauses, self._text, self._context = clauses, text, context
+        self._found: dict[int, str] = {}
+
+    def of(self, i: int) -> str:
+        """The actor of clause ``i``."""
+        if i not in self._found:
+            previous = (lambda: self.of(i - 1)) if i > 0 else (lambda: None)
+            self._found[i] = _actor(self._clauses[i], self._text, self._context, previous)
+        return self._found[i]
+
+
+def _actor(clause: Clause, text: str, context: Context, previous: Callable[[], str | None]) -> str:
+    """Who must act in a clause: its object, the adopting body, or a passive agent
+    (``previous`` gives the actor of the clause before)."""
     body = context.body or "unspecified"
     if clause.rule.actor == "self":
         return body
@@ -635,11 +657,11 @@ def _actor(clause: Clause, text: str, context: Context, previous: str | None) ->
     if clause.rule.actor == "agent":
         agent = context.rules.compile(context.rules.agent).search(span)
         return _canonical_actors(agent.group("agent"), context) if agent else body
-    if clause.pronoun and previous:
-        return previous
+    if clause.pronoun and (before := previous()):
+        return before
     end = context.rules.compile(context.rules.object_end).search(span)
     obj = span[: end.start()] if end else span.split(",")[0]
-    return _canonical_actors(obj, context) or previous or body
+    return _canonical_actors(obj, context) or previous() or body
 
 
 def _canonical_actors(text: str, context: Context) -> str:
