@@ -611,29 +611,36 @@ class _Passage:
 _STRAIGHT_TABLE = str.maketrans(_STRAIGHT)
 _NOT_ONE_SPACE = re.compile(r"^\s|\s\s")
 _WHITESPACE = re.compile(r"\s")
+_WHITESPACE_RUN = re.compile(r"\s+")
 _OTHER_WHITESPACE = re.compile(r"[^\S ]")
 _CURLY = re.compile("[" + "".join(_STRAIGHT) + "]")
 
 
 def _squeeze(original: str) -> tuple[str, Sequence[int]]:
-    if not _NOT_ONE_SPACE.search(original):  # the usual case: same length, same offsets
-        squeezed = original
-        if _CURLY.search(squeezed):
-            squeezed = squeezed.translate(_STRAIGHT_TABLE)
+    """The text with curly apostrophes straightened and each run of whitespace one space (none
+    at the start), with each character's offset in ``original`` (and one past the end)."""
+    squeezed = original
+    if _CURLY.search(squeezed):
+        squeezed = squeezed.translate(_STRAIGHT_TABLE)  # same length, same offsets
+    if not _NOT_ONE_SPACE.search(squeezed):  # the usual case: same length, same offsets
         if _OTHER_WHITESPACE.search(squeezed):
             squeezed = _WHITESPACE.sub(" ", squeezed)
         return squeezed, range(len(original) + 1)
-    chars: list[str] = []
+    pieces: list[str] = []
     offsets: list[int] = []
-    for i, char in enumerate(original):
-        if char.isspace():
-            if not chars or chars[-1] == " ":
-                continue
-            char = " "
-        chars.append(_STRAIGHT.get(char, char))
-        offsets.append(i)
+    kept = 0
+    for run in _WHITESPACE_RUN.finditer(squeezed):
+        start, end = run.span()
+        pieces.append(squeezed[kept:start])
+        offsets.extend(range(kept, start))
+        if offsets:
+            pieces.append(" ")
+            offsets.append(start)
+        kept = end
+    pieces.append(squeezed[kept:])
+    offsets.extend(range(kept, len(squeezed)))
     offsets.append(len(original))
-    return "".join(chars), tuple(offsets)
+    return "".join(pieces), tuple(offsets)
 
 
 def _passage(
