@@ -943,8 +943,8 @@ def _recalls(passages: list[_Passage], own: str | None, rules: LifecycleRules) -
     found: list[Reference] = []
     reference = rules.patterns["reference"]
     for passage in passages:
-        if passage.part == "head":
-            continue
+        if passage.part == "head" or not rules.may_match("reference", passage):
+            continue  # a recall is read from the references after its cue
         cues = _cues(passage, rules.spec.recalls, rules.gates)
         for i, (_, cue_end, rule_id) in enumerate(cues):
             limit = cues[i + 1][0] if i + 1 < len(cues) else len(passage.text)
