@@ -474,6 +474,7 @@ _COLUMNS: dict[str, Any] = {
     "version": _d.version, "review_state": _m.review_state, "changed": _m.changed,
 }  # fmt: skip
 """The columns every deliverable view is read from, by the name of the view's field."""
+_COLUMN_NAMES = tuple(_COLUMNS)
 
 _SCHEDULE_ORDER = (
     _d.sort_start,
@@ -487,15 +488,14 @@ _SCHEDULE_ORDER = (
 
 def _view(row: Any) -> DeliverableView:
     """A deliverable view from one row of :data:`_COLUMNS` (plain columns, no ORM objects)."""
-    r = row._mapping
-    fields = row._asdict()
+    fields = dict(zip(_COLUMN_NAMES, row, strict=True))
     fields.update(
-        due=r["due_override"] or r["computed_due"],
-        recurrence=json.loads(r["recurrence"]) if r["recurrence"] else None,
-        document_url=document_url(r["symbol"], r["lang"]),
-        updated_at=_utc(r["updated_at"]),
-        ingested_at=_utc(r["ingested_at"]),
-        changed=bool(r["changed"]),
+        due=fields["due_override"] or fields["computed_due"],
+        recurrence=json.loads(fields["recurrence"]) if fields["recurrence"] else None,
+        document_url=document_url(fields["symbol"], fields["lang"]),
+        updated_at=_utc(fields["updated_at"]),
+        ingested_at=_utc(fields["ingested_at"]),
+        changed=bool(fields["changed"]),
     )
     return DeliverableView(**fields)
 
