@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tracker.analyse import Toolkit
 from tracker.lifecycle import all_examples
-from tracker.literals import Gate, fold, required_literals
+from tracker.literals import Gate, first_characters, fold, guarded, required_literals
 from tracker.rulebook import LanguageRules
 
 LEAD = r"(?:^\s*|[,;:]\s+(?:et\s+|and\s+)?|\s+(?:et|and)\s+)"
@@ -92,3 +92,73 @@ def test_every_lifecycle_gate_lets_every_lifecycle_example_in(toolkit: Toolkit) 
                     assert gate.may_match(fold(text)), (name, text)
         assert sum(g.literals is not None for g in rules.gates.values()) > 10
     assert checked > 100
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"\bsession", {"s"}),
+        (r"(?:a|b)?c", {"a", "b", "c"}),
+        (r"(?<!\bat )meetings?", {"m"}),
+        (r"(?:every|each) year", {"e"}),
+        (r"(?:19|20)\d\d", {"1", "2"}),
+        (r"\d+", None),
+        (r"x*", None),
+        (r"(?:x|[a-c])", {"x", "a", "b", "c"}),
+        (r"(?:x|\w)", None),
+        (r"[^a]b", None),
+    ],
+)
+def test_first_characters(pattern: str, expected: set[str] | None) -> None:
+    found = first_characters(re.compile(pattern, re.I))
+    assert (set(found) if found is not None else None) == expected
+
+
+_GUARD = re.compile(r"\(\?=\[(?:\\.|[^\]\\])*\]\)\(\?:(.*)\)", re.S)
+
+
+def _guarded_patterns(toolkit: Toolkit) -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
+    """Every rule pattern in use (guarded) with the same pattern compiled without its guard."""
+    patterns = [g.pattern for rules in toolkit.languages.values() for g in _gates(rules)] + [
+        p for rules in toolkit.lifecycle.values() for p in rules.patterns.values()
+    ]
+    pairs = []
+    for pattern in patterns:
+        bare = _GUARD.fullmatch(pattern.pattern)
+        if bare:
+            pairs.append((pattern, re.compile(bare.group(1), pattern.flags)))
+    return pairs
+
+
+def _same_matches(guarded_pattern: re.Pattern[str], bare: re.Pattern[str], text: str) -> None:
+    def matches(p: re.Pattern[str]) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
+        return [(m.span(), m.groupdict()) for m in p.finditer(text)]
+
+    assert matches(guarded_pattern) == matches(bare), (bare.pattern, text)
+
+
+def test_guards_change_no_match_of_any_rule_example(toolkit: Toolkit) -> None:
+    pairs = _guarded_patterns(toolkit)
+    assert len(pairs) > 150  # most rules are guarded
+    texts = [text for rules in toolkit.languages.values() for text in _examples(rules)]
+    texts += [e.text for rules in toolkit.lifecycle.values() for _, _, e in all_examples(rules)]
+    for guarded_pattern, bare in pairs:
+        for text in texts:
+            _same_matches(guarded_pattern, bare, text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_guards_change_no_match_in_mixed_text(toolkit: Toolkit, data: st.DataObject) -> None:
+    texts = [text for rules in toolkit.languages.values() for text in _examples(rules)]
+    pieces = [w for text in texts for w in text.split()]
+    words = data.draw(st.lists(st.sampled_from(pieces), min_size=1, max_size=30))
+    noise = data.draw(st.lists(st.sampled_from(["İ", "ı", "K", "ſ", "\u00a0", "ß", "É"])))
+    text = " ".join(words + noise)
+    for guarded_pattern, bare in _guarded_patterns(toolkit):
+        _same_matches(guarded_pattern, bare, text)
+
+
+def test_a_pattern_with_inline_flags_keeps_no_guard() -> None:
+    pattern = re.compile(r"(?i)session")
+    assert guarded(pattern) is pattern

@@ -29,7 +29,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from tracker.errors import DataError
-from tracker.literals import Gate, fold
+from tracker.literals import Gate, fold, guarded
 from tracker.model import Document, DocumentMeta
 from tracker.numbers import parse_cardinal
 from tracker.rulebook import (
@@ -260,7 +260,7 @@ def _compile(
     path: Path, name: str, lexicon: Lexicon, pattern: str, flags: int = re.I
 ) -> re.Pattern[str]:
     try:
-        return re.compile(lexicon.expand(pattern), flags)
+        return guarded(re.compile(lexicon.expand(pattern), flags))
     except KeyError as exc:
         raise DataError(path, f"{name}: unknown macro {exc}") from exc
     except re.error as exc:

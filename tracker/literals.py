@@ -1,4 +1,5 @@
-"""Which literal words a regular expression cannot match without: a cheap gate before it runs.
+"""What a regular expression cannot match without: literal words (a cheap gate before it runs)
+and first characters (a guard that lets the engine skip every other position).
 
 Most rules cannot match a clause that lacks some word (« session », "every", « Décennie »).
 :func:`required_literals` reads a compiled pattern's syntax tree and returns a set of strings
@@ -6,6 +7,12 @@ one of which every match contains (case-folded), or None when it cannot tell; :c
 then tests the set against a case-folded clause with ``in`` before the pattern is run. The
 gate only skips work: when it says no, the pattern could not have matched (the rule examples
 and a property test hold it to that).
+
+:func:`guarded` reads the characters a match can start with and puts them in front of the
+pattern as a lookahead, « (?=[cmps…])(?:…) »: CPython's engine tries every alternative of a
+case-insensitive pattern at every position, and the one-character test fails most positions at
+once. The guard never changes what matches (the tests compare every rule's matches with and
+without it).
 
 The tree is CPython's own parse of the pattern (``re._parser``); on a Python whose parser
 differs, every pattern simply gets no gate.
@@ -110,3 +117,89 @@ class Gate:
             if literal in folded:
                 return True
         return False
+
+
+_MAX_FIRST_CHARACTERS = 40
+
+
+def guarded(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` with a lookahead on the characters its matches start with, or ``pattern``
+    itself when they cannot be told (a class, a category, a match that may be empty)."""
+    first = first_characters(pattern)
+    if not first or len(first) > _MAX_FIRST_CHARACTERS:
+        return pattern
+    lookahead = "[" + "".join(re.escape(c) for c in sorted(first)) + "]"
+    try:
+        return re.compile(f"(?={lookahead})(?:{pattern.pattern})", pattern.flags)
+    except re.error:  # inline global flags must stay at the start: no guard
+        return pattern
+
+
+def first_characters(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """The characters (as written; the pattern's flags apply) every match starts with; None
+    when unknown or when a match may be empty."""
+    if sre_parse is None or pattern.flags & re.VERBOSE:
+        return None
+    try:
+        first, may_be_empty = _first(list(sre_parse.parse(pattern.pattern, pattern.flags)))
+    except Exception:  # noqa: BLE001 - an unreadable tree only means no guard
+        return None
+    return None if first is None or may_be_empty else frozenset(first)
+
+
+def _first(items: list[tuple[Any, Any]]) -> tuple[set[str] | None, bool]:
+    """The first characters of a sequence and whether it may match the empty string."""
+    found: set[str] = set()
+    for op, value in items:
+        first, may_be_empty = _first_of_item(op, value)
+        if first is None:
+            return None, False
+        found |= first
+        if not may_be_empty:
+            return found, False
+    return found, True
+
+
+def _first_of_item(op: Any, value: Any) -> tuple[set[str] | None, bool]:
+    if op is sre_constants.LITERAL:
+        return {chr(value)}, False
+    if op in (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+        return set(), True  # zero width: the next item gives the character
+    if op is sre_constants.SUBPATTERN:
+        return _first(list(value[-1]))
+    if op is sre_constants.ATOMIC_GROUP:
+        return _first(list(value))
+    if op in (
+        sre_constants.MAX_REPEAT,
+        sre_constants.MIN_REPEAT,
+        sre_constants.POSSESSIVE_REPEAT,
+    ):
+        low, high, body = value
+        first, may_be_empty = _first(list(body)) if high else (set(), True)
+        return first, may_be_empty or low == 0
+    if op is sre_constants.IN:
+        return _class_characters(value), False
+    if op is sre_constants.BRANCH:
+        found: set[str] = set()
+        any_empty = False
+        for branch in value[1]:
+            first, may_be_empty = _first(list(branch))
+            if first is None:
+                return None, False
+            found |= first
+            any_empty = any_empty or may_be_empty
+        return found, any_empty
+    return None, False
+
+
+def _class_characters(items: list[tuple[Any, Any]]) -> set[str] | None:
+    """The characters of a class of literals and short ranges (« [ab] », « [0-9] »)."""
+    found: set[str] = set()
+    for op, value in items:
+        if op is sre_constants.LITERAL:
+            found.add(chr(value))
+        elif op is sre_constants.RANGE and value[1] - value[0] < _MAX_FIRST_CHARACTERS:
+            found.update(chr(c) for c in range(value[0], value[1] + 1))
+        else:
+            return None
+    return found

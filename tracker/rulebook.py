@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from tracker.errors import DataError
-from tracker.literals import Gate
+from tracker.literals import Gate, guarded
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -265,7 +265,7 @@ _COMPILED: dict[tuple[int, str, int], re.Pattern[str]] = {}
 
 @functools.lru_cache(maxsize=1024)
 def _compile(pattern: str, flags: int) -> re.Pattern[str]:
-    return re.compile(pattern, flags)
+    return guarded(re.compile(pattern, flags))
 
 
 class Body(_Strict):
