@@ -72,16 +72,28 @@ def _sequence(items: list[tuple[Any, Any]]) -> set[str] | None:
     return max(options, key=_selectivity) if options else None
 
 
-def _item(op: Any, value: Any) -> set[str] | None:
+def _group_items(op: Any, value: Any) -> list[tuple[Any, Any]] | None:
+    """The items inside a group (capturing, non-capturing or atomic); None for other items."""
     if op is sre_constants.SUBPATTERN:
-        return _sequence(list(value[-1]))
+        return list(value[-1])
     if op is sre_constants.ATOMIC_GROUP:
-        return _sequence(list(value))
-    if op in (
+        return list(value)
+    return None
+
+
+def _is_repeat(op: Any) -> bool:
+    return op in (
         sre_constants.MAX_REPEAT,
         sre_constants.MIN_REPEAT,
         sre_constants.POSSESSIVE_REPEAT,
-    ):
+    )
+
+
+def _item(op: Any, value: Any) -> set[str] | None:
+    group = _group_items(op, value)
+    if group is not None:
+        return _sequence(group)
+    if _is_repeat(op):
         low, _, body = value
         return _sequence(list(body)) if low >= 1 else None
     if op is sre_constants.BRANCH:
@@ -165,15 +177,10 @@ def _first_of_item(op: Any, value: Any) -> tuple[set[str] | None, bool]:
         return {chr(value)}, False
     if op in (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT):
         return set(), True  # zero width: the next item gives the character
-    if op is sre_constants.SUBPATTERN:
-        return _first(list(value[-1]))
-    if op is sre_constants.ATOMIC_GROUP:
-        return _first(list(value))
-    if op in (
-        sre_constants.MAX_REPEAT,
-        sre_constants.MIN_REPEAT,
-        sre_constants.POSSESSIVE_REPEAT,
-    ):
+    group = _group_items(op, value)
+    if group is not None:
+        return _first(group)
+    if _is_repeat(op):
         low, high, body = value
         first, may_be_empty = _first(list(body)) if high else (set(), True)
         return first, may_be_empty or low == 0
