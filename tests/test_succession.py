@@ -15,17 +15,20 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, delete, select
 from typer.testing import CliRunner
 
+from bench.corpus import write_corpus
 from tests.conftest import DATA, ROOT, SAMPLES
 from tracker.analyse import Toolkit
 from tracker.cli import app
 from tracker.pipeline import ingest
-from tracker.proposals import decide, listing
+from tracker.proposals import REFRESH_BATCH, decide, listing, refresh
 from tracker.query import Filters, Schedule
 from tracker.schedule import Horizon
-from tracker.store import connect
-from tracker.succession import Link, Occurrence, StoredDocument, propose
+from tracker.store import LifecycleProposalRow, connect
+from tracker.succession import Link, Occurrence, Questions, StoredDocument, propose
 from tracker.users import add_user
 
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
@@ -292,3 +295,50 @@ def test_a_discontinued_requirement_is_proposed_cancelled_end_to_end(
         "12",
     )
     assert proposal.evidence_symbol == "A/RES/80/998" and proposal.evidence_paragraph == "2"
+
+
+def _proposal_rows(engine: Engine) -> list[tuple[str, ...]]:
+    with Session(engine) as session:
+        rows = session.exec(select(LifecycleProposalRow)).all()
+        return sorted(
+            (r.id, r.deliverable_id, r.action, r.evidence_id, r.evidence_quote, r.reason)
+            for r in rows
+        )
+
+
+def test_matching_in_batches_proposes_what_matching_everything_proposes(
+    toolkit: Toolkit, horizon: Horizon, tmp_path: Path
+) -> None:
+    # a synthetic corpus with series of same-title resolutions, reports and terminations: the
+    # refresh after a large ingest matches its documents a batch at a time (memory stays
+    # bounded) and must find exactly what one pass over everything finds
+    folder = _folder(tmp_path, SEED_68_145, SEED_68_192, *sorted(LIFECYCLE.glob("*.txt")))
+    write_corpus(folder / "generated", 240, seed=5)
+    engine = connect(f"sqlite:///{tmp_path}/batches.sqlite")
+    assert len(list(folder.rglob("*.txt"))) < REFRESH_BATCH  # so the ingest matches all at once
+    ingest([folder], engine, toolkit, horizon, NOW)
+    whole = _proposal_rows(engine)
+    assert len(whole) > 30 and {row[2] for row in whole} >= {"submitted", "superseded"}
+    for batch in (1, 17):
+        with Session(engine) as session, session.begin():
+            session.exec(delete(LifecycleProposalRow))  # type: ignore[call-overload]
+        assert refresh(engine, NOW, batch=batch) == len(whole)
+        assert _proposal_rows(engine) == whole
+
+
+def test_a_resolution_is_superseded_only_by_its_direct_successor_when_matched_in_part() -> None:
+    # 70/1 ← 71/1 ← 72/1 on one question, each asking for a report at the 74th session: 72/1
+    # takes over from 71/1 only. Matched without 71/1 (a batch of the refresh), 72/1 must not
+    # be taken for 70/1's successor: the predecessors are read in the index of every document.
+    first, middle, last = (
+        _doc(f"{n}/1", key=f"GA {n}/1", adopted_on=dt.date(2000 + n - 55, 12, 10), session=n)
+        for n in (70, 71, 72)
+    )
+    occurrences = [
+        _occ(f"{d.id}-r", d.id, session=74, start=dt.date(2019, 9, 17)) for d in (first, last)
+    ]
+    everything = Questions([first, middle, last])
+    made = propose([first, last], occurrences, everything)
+    assert made == []
+    alone = propose([first, last], occurrences)  # what a partial index would wrongly conclude
+    assert [(p.deliverable_id, p.evidence_id) for p in alone] == [("70/1-r", "72/1")]

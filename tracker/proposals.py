@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy import select as columns
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
@@ -29,7 +30,7 @@ from tracker.store import (
     LifecycleProposalRow,
     MandateRow,
 )
-from tracker.succession import Link, Occurrence, StoredDocument, propose, related_documents
+from tracker.succession import Link, Occurrence, Questions, StoredDocument, propose
 from tracker.workflow import Workflow
 
 STATES = ("proposed", "accepted", "rejected")
@@ -61,80 +62,162 @@ class ProposalView:
         return {"type": "lifecycle", **asdict(self)}
 
 
-def refresh(engine: Engine, now: dt.datetime) -> int:
+REFRESH_BATCH = 500
+"""Fresh documents matched at a time: memory and bind parameters stay bounded however many
+documents one ingest stores."""
+
+
+def refresh(engine: Engine, now: dt.datetime, batch: int = REFRESH_BATCH) -> int:
     """Store the proposals that the documents ingested at ``now`` (or later) justify with
     the stored ones and that are not stored yet; returns how many were added (all in one
-    transaction). Only those documents and their neighbours are read in full."""
+    transaction).
+
+    Every stored document is indexed (identity, title and links only); the fresh ones are
+    matched ``batch`` at a time with their neighbours, whose deliverables alone are read.
+    """
     try:
         with Session(engine) as session, session.begin():
             stored = documents(session)
+            order = {d.id: i for i, d in enumerate(stored)}
+            questions = Questions(stored)
             new = select(DocumentRow.id).where(col(DocumentRow.ingested_at) >= now)
-            wanted = related_documents(stored, set(session.exec(new)))
-            made = propose([d for d in stored if d.id in wanted], _occurrences(session, wanted))
+            fresh = sorted(session.exec(new), key=order.__getitem__)
             known = set(session.exec(select(LifecycleProposalRow.id)).all())
-            fresh = [p for p in made if p.id not in known]
-            session.add_all(
-                LifecycleProposalRow(**asdict(p), state="proposed", created_at=now) for p in fresh
-            )
-            return len(fresh)
+            added = 0
+            for start in range(0, len(fresh), batch):
+                wanted = questions.related(stored[order[i]] for i in fresh[start : start + batch])
+                chosen = [stored[i] for i in sorted(order[w] for w in wanted)]
+                made = [
+                    p
+                    for p in propose(chosen, _occurrences(session, wanted), questions)
+                    if p.id not in known
+                ]
+                known.update(p.id for p in made)
+                session.add_all(
+                    LifecycleProposalRow(**asdict(p), state="proposed", created_at=now)
+                    for p in made
+                )
+                session.flush()
+                added += len(made)
+            return added
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot store lifecycle proposals: {exc}".splitlines()[0]) from exc
 
 
 def documents(session: Session) -> list[StoredDocument]:
-    """Every stored document with its links, as the matcher sees it."""
+    """Every stored document with its links, as the matcher sees it (plain columns)."""
     links: dict[str, list[Link]] = {}
-    for row in session.exec(select(DocumentLinkRow).order_by(col(DocumentLinkRow.id))):
-        links.setdefault(row.document_id, []).append(
-            Link(row.category, row.target, row.paragraph, row.quote, row.detail, row.years)
-        )
+    table = DocumentLinkRow
+    link_columns = (
+        col(table.document_id),
+        col(table.category),
+        col(table.target),
+        col(table.paragraph),
+        col(table.quote),
+        col(table.detail),
+        col(table.years),
+    )
+    rows = session.connection().execute(columns(*link_columns).order_by(col(table.id)))
+    for document_id, category, target, paragraph, quote, detail, years in rows:
+        found = Link(category, target, paragraph, quote, detail, years)
+        links.setdefault(document_id, []).append(found)
+    d = DocumentRow
+    document_columns = (
+        col(d.id),
+        col(d.symbol),
+        col(d.resolution_key),
+        col(d.adopting_body),
+        col(d.title),
+        col(d.adopted_on),
+        col(d.session),
+        col(d.report_kind),
+        col(d.issued_body),
+        col(d.issued_session),
+        col(d.issued_year),
+    )
     return [
         StoredDocument(
-            id=d.id,
-            symbol=d.symbol,
-            key=d.resolution_key,
-            body=d.adopting_body,
-            title=d.title,
-            adopted_on=d.adopted_on,
-            session=d.session,
-            report=d.report_kind is not None,
-            report_kind=d.report_kind,
-            issued_body=d.issued_body,
-            issued_session=d.issued_session,
-            issued_year=d.issued_year,
-            links=tuple(links.get(d.id, ())),
+            id=id_,
+            symbol=symbol,
+            key=key,
+            body=body,
+            title=title,
+            adopted_on=adopted_on,
+            session=session_,
+            report=report_kind is not None,
+            report_kind=report_kind,
+            issued_body=issued_body,
+            issued_session=issued_session,
+            issued_year=issued_year,
+            links=tuple(links.get(id_, ())),
         )
-        for d in session.exec(select(DocumentRow))
+        for (
+            id_,
+            symbol,
+            key,
+            body,
+            title,
+            adopted_on,
+            session_,
+            report_kind,
+            issued_body,
+            issued_session,
+            issued_year,
+        ) in session.connection().execute(columns(*document_columns).order_by(col(d.id)))
     ]
+
+
+_IN_LIST = 900
+"""Identifiers per IN (...) list, well under every engine's bind-parameter limit."""
 
 
 def _occurrences(session: Session, documents: Iterable[str]) -> list[Occurrence]:
+    """The visible deliverables of ``documents``, as the matcher sees them."""
     wanted = sorted(documents)
-    if not wanted:
-        return []
-    statement = (
-        select(DeliverableRow, MandateRow)
-        .join(MandateRow, col(MandateRow.id) == col(DeliverableRow.mandate_id))
-        .where(col(MandateRow.document_id).in_(wanted))
-        .where(col(MandateRow.review_state).in_(VISIBLE_REVIEW_STATES))
+    d, m = DeliverableRow, MandateRow
+    occurrence_columns = (
+        col(d.id),
+        col(m.document_id),
+        col(m.paragraph),
+        col(d.kind),
+        col(m.target_body),
+        col(d.session),
+        col(d.year),
+        col(d.sort_start),
+        col(d.status),
+        col(m.quote),
+        col(m.actor),
+        col(m.recurrence),
     )
-    return [
-        Occurrence(
-            id=d.id,
-            document_id=m.document_id,
-            paragraph=m.paragraph,
-            kind=d.kind,
-            target_body=m.target_body,
-            session=d.session,
-            year=d.year,
-            start=d.sort_start,
-            status=d.status,
-            quote=m.quote,
-            actor=m.actor,
-            recurring=m.recurrence is not None,
+    found: list[Occurrence] = []
+    for start in range(0, len(wanted), _IN_LIST):
+        statement = (
+            columns(*occurrence_columns)
+            .join(m, col(m.id) == col(d.mandate_id))
+            .where(col(m.document_id).in_(wanted[start : start + _IN_LIST]))
+            .where(col(m.review_state).in_(VISIBLE_REVIEW_STATES))
+            .order_by(col(d.id))
         )
-        for d, m in session.exec(statement).all()
-    ]
+        found += [_occurrence(row) for row in session.connection().execute(statement)]
+    return found
+
+
+def _occurrence(row: Any) -> Occurrence:
+    (id_, document, paragraph, kind, body, session, year, start, status, quote, actor, rec) = row
+    return Occurrence(
+        id_,
+        document,
+        paragraph,
+        kind,
+        body,
+        session,
+        year,
+        start,
+        status,
+        quote,
+        actor,
+        rec is not None,
+    )
 
 
 def listing(engine: Engine, states: tuple[str, ...] = ("proposed",)) -> list[ProposalView]:

@@ -112,11 +112,18 @@ class Proposal:
 
 
 def propose(
-    documents: Iterable[StoredDocument], occurrences: Iterable[Occurrence]
+    documents: Iterable[StoredDocument],
+    occurrences: Iterable[Occurrence],
+    questions: Questions | None = None,
 ) -> list[Proposal]:
-    """Every status change the stored documents justify, once per deliverable and action."""
+    """Every status change the documents justify, once per deliverable and action.
+
+    ``questions`` indexes every stored document (by default, these): a document's
+    predecessors are read there, so that matching some documents with their neighbours gives
+    what matching all of them would give for those.
+    """
     docs = {d.id: d for d in documents}
-    questions = Questions(docs.values())
+    questions = questions or Questions(docs.values())
     by_document: dict[str, list[Occurrence]] = {}
     for occurrence in occurrences:
         by_document.setdefault(occurrence.document_id, []).append(occurrence)
@@ -182,6 +189,14 @@ class Questions:
         latest = max(_adoption(d)[0] for d in candidates)
         return [d for d in candidates if _adoption(d)[0] == latest]
 
+    def related(self, fresh: Iterable[StoredDocument]) -> set[str]:
+        """The ``fresh`` documents and every document a proposal may join them to."""
+        found: set[str] = set()
+        for doc in fresh:
+            found.add(doc.id)
+            found |= self.neighbours(doc)
+        return found
+
     def neighbours(self, doc: StoredDocument) -> set[str]:
         """Documents a proposal may join ``doc`` to: what it answers, its predecessors, the
         resolutions that take over from it, the reports that answer it, and the resolutions it
@@ -204,18 +219,6 @@ class Questions:
 
 def _adoption(doc: StoredDocument) -> tuple[dt.date, str]:
     return (doc.adopted_on or dt.date.min, doc.id)
-
-
-def related_documents(documents: Iterable[StoredDocument], fresh: set[str]) -> set[str]:
-    """The documents :func:`propose` needs to see for the ``fresh`` ones (just stored): them,
-    and the documents a proposal may join them to."""
-    docs = list(documents)
-    questions = Questions(docs)
-    related = set(fresh)
-    for doc in docs:
-        if doc.id in fresh:
-            related |= questions.neighbours(doc)
-    return related
 
 
 def _fulfilments(
@@ -305,9 +308,14 @@ def _replacing(
     if old.status not in PENDING or old.kind not in REPLACEABLE:
         return None
     receiver = _receiver(old, docs[old.document_id])
-    same = [
-        r for r in requests if r.kind == old.kind and _receiver(r, docs[r.document_id]) == receiver
-    ]
+    same = sorted(
+        (
+            r
+            for r in requests
+            if r.kind == old.kind and _receiver(r, docs[r.document_id]) == receiver
+        ),
+        key=_reading_order,
+    )
     for request in same:
         if (old.session is not None and request.session == old.session) or (
             old.session is None and old.year is not None and request.year == old.year
@@ -315,6 +323,14 @@ def _replacing(
             return request
     cycle = [r for r in same if r.recurring]
     return cycle[0] if old.recurring and cycle else None
+
+
+def _reading_order(occurrence: Occurrence) -> tuple[int, str, dt.date, str]:
+    """Paragraph by paragraph, then earliest first (undated last), then by identifier: the
+    order never depends on how the occurrences were read."""
+    digits = re.match(r"\d+", occurrence.paragraph)
+    number = int(digits.group(0)) if digits else 10**6
+    return (number, occurrence.paragraph, occurrence.start or dt.date.max, occurrence.id)
 
 
 def _when(occurrence: Occurrence) -> str:
