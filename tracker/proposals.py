@@ -107,64 +107,49 @@ def refresh(engine: Engine, now: dt.datetime, batch: int = REFRESH_BATCH) -> int
 def documents(session: Session) -> list[StoredDocument]:
     """Every stored document with its links, as the matcher sees it (plain columns)."""
     links: dict[str, list[Link]] = {}
-    table = DocumentLinkRow
-    link_columns = (
-        col(table.document_id),
-        col(table.category),
-        col(table.target),
-        col(table.paragraph),
-        col(table.quote),
-        col(table.detail),
-        col(table.years),
+    link_names = ("category", "target", "paragraph", "quote", "detail", "years")
+    statement = _plain(DocumentLinkRow, "document_id", *link_names).order_by(
+        col(DocumentLinkRow.id)
     )
-    rows = session.connection().execute(columns(*link_columns).order_by(col(table.id)))
-    for document_id, category, target, paragraph, quote, detail, years in rows:
-        found = Link(category, target, paragraph, quote, detail, years)
-        links.setdefault(document_id, []).append(found)
-    d = DocumentRow
-    document_columns = (
-        col(d.id),
-        col(d.symbol),
-        col(d.resolution_key),
-        col(d.adopting_body),
-        col(d.title),
-        col(d.adopted_on),
-        col(d.session),
-        col(d.report_kind),
-        col(d.issued_body),
-        col(d.issued_session),
-        col(d.issued_year),
-    )
+    for document_id, *fields in session.connection().execute(statement):
+        links.setdefault(document_id, []).append(Link(**dict(zip(link_names, fields, strict=True))))
+    statement = _plain(
+        DocumentRow,
+        "id",
+        "symbol",
+        "resolution_key",
+        "adopting_body",
+        "title",
+        "adopted_on",
+        "session",
+        "report_kind",
+        "issued_body",
+        "issued_session",
+        "issued_year",
+    ).order_by(col(DocumentRow.id))
     return [
         StoredDocument(
-            id=id_,
-            symbol=symbol,
-            key=key,
-            body=body,
-            title=title,
-            adopted_on=adopted_on,
-            session=session_,
-            report=report_kind is not None,
-            report_kind=report_kind,
-            issued_body=issued_body,
-            issued_session=issued_session,
-            issued_year=issued_year,
-            links=tuple(links.get(id_, ())),
+            id=d["id"],
+            symbol=d["symbol"],
+            key=d["resolution_key"],
+            body=d["adopting_body"],
+            title=d["title"],
+            adopted_on=d["adopted_on"],
+            session=d["session"],
+            report=d["report_kind"] is not None,
+            report_kind=d["report_kind"],
+            issued_body=d["issued_body"],
+            issued_session=d["issued_session"],
+            issued_year=d["issued_year"],
+            links=tuple(links.get(d["id"], ())),
         )
-        for (
-            id_,
-            symbol,
-            key,
-            body,
-            title,
-            adopted_on,
-            session_,
-            report_kind,
-            issued_body,
-            issued_session,
-            issued_year,
-        ) in session.connection().execute(columns(*document_columns).order_by(col(d.id)))
+        for d in session.connection().execute(statement).mappings()
     ]
+
+
+def _plain(table: Any, *names: str) -> Any:
+    """A SELECT of some columns of ``table`` that yields plain rows, not ORM objects."""
+    return columns(*(col(getattr(table, name)) for name in names))
 
 
 _IN_LIST = 900
