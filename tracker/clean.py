@@ -72,30 +72,12 @@ _SPACES_BEFORE_APOSTROPHE = re.compile(r" +'(?=\w)")
 _SPACES_AFTER_APOSTROPHE = re.compile(r"' +(?=\w)")
 _SPACES_BEFORE_HYPHEN = re.compile(r" +-(?=\w)")
 _SPACES_AFTER_HYPHEN = re.compile(r"- +(?=(?:ci|là|même|t-il|t-elle)\b)")
-# French words elided before an apostrophe (« l'», « qu'», « lorsqu'»); the second set may
-# also be followed by stray spaces after it.
-_ELIDED = frozenset(
-    w
-    for stem in (
-        "l",
-        "d",
-        "j",
-        "n",
-        "s",
-        "c",
-        "m",
-        "t",
-        "qu",
-        "jusqu",
-        "lorsqu",
-        "puisqu",
-        "quoiqu",
-    )
-    for w in (stem, stem.capitalize())
-)
-_ELIDED_BEFORE_SPACE = frozenset(
-    w for stem in ("l", "d", "j", "n", "s", "c", "m", "t", "qu") for w in (stem, stem.capitalize())
-)
+# French words elided before an apostrophe (« l'», « qu'», « lorsqu'»); the short ones may also
+# be followed by stray spaces after it.
+_SHORT_ELISIONS = ("l", "d", "j", "n", "s", "c", "m", "t", "qu")
+_ELISIONS = (*_SHORT_ELISIONS, "jusqu", "lorsqu", "puisqu", "quoiqu")
+_ELIDED = frozenset(w for stem in _ELISIONS for w in (stem, stem.capitalize()))
+_ELIDED_BEFORE_SPACE = frozenset(w for stem in _SHORT_ELISIONS for w in (stem, stem.capitalize()))
 _LONGEST_ELIDED = max(map(len, _ELIDED))
 _WORD_AT_END = re.compile(r"\w+\Z")
 _MULTI_SPACE = re.compile(r" {2,}")
@@ -156,8 +138,9 @@ def _joined(match: re.Match[str], words: frozenset[str] | None, mark: str) -> st
         return mark if start > 0 and _is_word_character(text[start - 1]) else match.group()
     window = max(0, start - _LONGEST_ELIDED - 1)
     word = _WORD_AT_END.search(text[window:start])
-    whole = word is not None and (word.start() > 0 or window == 0)
-    return mark if whole and word is not None and word.group() in words else match.group()
+    if word is None or (word.start() == 0 and window > 0):  # none, or a longer word cut short
+        return match.group()
+    return mark if word.group() in words else match.group()
 
 
 def _is_word_character(character: str) -> bool:

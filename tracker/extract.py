@@ -127,7 +127,7 @@ def _paragraph_mandates(
         mine = [h for h in hits if clause.start <= h.start < clause.end]
         # without a time or an undated consultation or meeting, nothing is made: no actor needed
         undated_kind = kinds.first(clause.verb_end, clause.end)
-        needed = mine or (undated_kind and undated_kind[0] in (Kind.CONSULTATION, Kind.MEETING))
+        needed = mine or (undated_kind and undated_kind[0] in _UNDATED_KINDS)
         actor = actors.of(i) if needed else ""
         made = list(_clause_mandates(clause, mine, kinds, actor, paragraph, context))
         if made:
@@ -735,6 +735,10 @@ def _mention_body(body: str, self_if_council: bool, context: Context) -> str | N
     return adopting.code
 
 
+_UNDATED_KINDS = (Kind.CONSULTATION, Kind.MEETING)
+"""The kinds a clause may ask for without a date, kept when a dated report builds on them."""
+
+
 def _undated_candidate(
     clause: Clause, kinds: KindIndex, actor: str, paragraph: Paragraph, context: Context
 ) -> Mandate | None:
@@ -742,7 +746,7 @@ def _undated_candidate(
     text = paragraph.text
     span = text[clause.verb_end : clause.end]
     kind_match = kinds.first(clause.verb_end, clause.end)
-    if kind_match is None or kind_match[0] not in (Kind.CONSULTATION, Kind.MEETING):
+    if kind_match is None or kind_match[0] not in _UNDATED_KINDS:
         return None
     cue = next(
         (m for c in context.rules.cues if (m := context.rules.compile(c).search(span))), None
