@@ -919,13 +919,13 @@ def _chain(
 
 
 def _cues(
-    passage: _Passage, rules: list[CueRule], gates: dict[str, Gate]
+    passage: _Passage, cues: list[CueRule], rules: LifecycleRules
 ) -> list[tuple[int, int, str]]:
     found = [
-        (m.start(), m.end(), r.id)
-        for r in rules
-        if gates[r.id].may_match(passage.folded)
-        for m in gates[r.id].pattern.finditer(passage.text)
+        (m.start(), m.end(), cue.id)
+        for cue in cues
+        if rules.may_match(cue.id, passage)
+        for m in rules.patterns[cue.id].finditer(passage.text)
     ]
     return sorted(found)
 
@@ -945,7 +945,7 @@ def _recalls(passages: list[_Passage], own: str | None, rules: LifecycleRules) -
     for passage in passages:
         if passage.part == "head" or not rules.may_match("reference", passage):
             continue  # a recall is read from the references after its cue
-        cues = _cues(passage, rules.spec.recalls, rules.gates)
+        cues = _cues(passage, rules.spec.recalls, rules)
         for i, (_, cue_end, rule_id) in enumerate(cues):
             limit = cues[i + 1][0] if i + 1 < len(cues) else len(passage.text)
             end = _scope_end(passage, cue_end, limit, rules.patterns["recall_stop"])
@@ -960,7 +960,7 @@ def _noted(passages: list[_Passage], own: str | None, rules: LifecycleRules) -> 
     for passage in passages:
         if passage.part == "head":
             continue
-        for start, cue_end, rule_id in _cues(passage, rules.spec.noted_reports, rules.gates):
+        for start, cue_end, rule_id in _cues(passage, rules.spec.noted_reports, rules):
             end = _scope_end(passage, cue_end, len(passage.text), rules.patterns["noted_stop"])
             found.append(_noted_report(passage, start, cue_end, end, rule_id, own, rules))
     return found
