@@ -77,16 +77,15 @@ def refresh(engine: Engine, now: dt.datetime, batch: int = REFRESH_BATCH) -> int
     """
     try:
         with Session(engine) as session, session.begin():
-            stored = documents(session)
-            order = {d.id: i for i, d in enumerate(stored)}
-            questions = Questions(stored)
+            stored = {d.id: d for d in documents(session)}
+            questions = Questions(stored.values())
             new = select(DocumentRow.id).where(col(DocumentRow.ingested_at) >= now)
-            fresh = sorted(session.exec(new), key=order.__getitem__)
+            fresh = sorted(session.exec(new))
             known = set(session.exec(select(LifecycleProposalRow.id)).all())
             added = 0
             for start in range(0, len(fresh), batch):
-                wanted = questions.related(stored[order[i]] for i in fresh[start : start + batch])
-                chosen = [stored[i] for i in sorted(order[w] for w in wanted)]
+                wanted = questions.related(stored[i] for i in fresh[start : start + batch])
+                chosen = [stored[i] for i in sorted(wanted)]
                 made = [
                     p
                     for p in propose(chosen, _occurrences(session, wanted), questions)
@@ -105,7 +104,8 @@ def refresh(engine: Engine, now: dt.datetime, batch: int = REFRESH_BATCH) -> int
 
 
 def documents(session: Session) -> list[StoredDocument]:
-    """Every stored document with its links, as the matcher sees it (plain columns)."""
+    """Every stored document with its links, as the matcher sees it (plain columns), by
+    identifier."""
     links: dict[str, list[Link]] = {}
     link_names = ("category", "target", "paragraph", "quote", "detail", "years")
     statement = _plain(DocumentLinkRow, "document_id", *link_names).order_by(
@@ -126,8 +126,8 @@ def documents(session: Session) -> list[StoredDocument]:
         "issued_body",
         "issued_session",
         "issued_year",
-    ).order_by(col(DocumentRow.id))
-    return [
+    )
+    found = [
         StoredDocument(
             id=d["id"],
             symbol=d["symbol"],
@@ -145,6 +145,7 @@ def documents(session: Session) -> list[StoredDocument]:
         )
         for d in session.connection().execute(statement).mappings()
     ]
+    return sorted(found, key=lambda d: d.id)  # in Python: the same order on every engine
 
 
 def _plain(table: Any, *names: str) -> Any:
