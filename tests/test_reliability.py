@@ -70,6 +70,18 @@ def documents(url: str) -> set[str]:
 # --- 1. bad input ------------------------------------------------------------------------------
 
 
+def test_an_error_line_is_never_cut_however_long_the_path(
+    runner: CliRunner, sqlite_url: str, tmp_path: Path
+) -> None:
+    # a message is one line, to grep in a log: the console must not wrap it at its width
+    folder = tmp_path / ("a-folder-with-a-long-name-" * 4) / "inbox"
+    folder.mkdir(parents=True)
+    junk = folder / "binary_junk.txt"
+    shutil.copy(BAD / "binary_junk.txt", junk)
+    result, _ = ingest(runner, sqlite_url, folder)
+    assert f"error: {junk}: not a text file (binary content)\n" in result.stderr
+
+
 def test_every_bad_file_is_named_with_its_reason_and_the_others_are_stored(
     runner: CliRunner, sqlite_url: str
 ) -> None:

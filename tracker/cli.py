@@ -47,7 +47,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # messages name files: never cut them into lines
 clock: Clock = SystemClock()
 
 F = TypeVar("F", bound=Callable[..., Any])
