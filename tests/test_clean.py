@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tracker.clean import clean, normalise
 from tracker.rulebook import CleaningRules, load_cleaning
@@ -81,6 +85,34 @@ def test_line_end_hyphens(raw: str, expected: str, rules: CleaningRules) -> None
 )
 def test_characters_and_stray_spaces(raw: str, expected: str) -> None:
     assert normalise(raw) == expected
+
+
+_ELIDED = {"l", "d", "j", "n", "s", "c", "m", "t", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"}
+
+
+def _respaced_by_regex(text: str) -> str:
+    """The stray-space rules written as plain regular expressions: the oracle for the
+    split-based implementation."""
+
+    def before_apostrophe(match: re.Match[str]) -> str:
+        word = re.search(r"\w+\Z", text[: match.start()])
+        elided = word is not None and word.group() in _ELIDED | {w.capitalize() for w in _ELIDED}
+        return "'" if elided else match.group()
+
+    def before_hyphen(match: re.Match[str]) -> str:
+        start = match.start()
+        return "-" if start and re.match(r"\w", match.string[start - 1]) else match.group()
+
+    text = re.sub(r" +'(?=\w)", before_apostrophe, text)
+    return re.sub(r" +-(?=\w)", before_hyphen, text)
+
+
+_PIECES = ["l", "jusqu", "xjusqu", "Qu", "lorsqu", "mot", "é", "1", "_", " ", "  ", "'", "-", "("]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=14).map("".join))
+def test_stray_spaces_before_apostrophes_and_hyphens_follow_the_regex_rule(text: str) -> None:
+    assert normalise(text) == normalise(_respaced_by_regex(text))
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ Paragraph joining is left to :mod:`tracker.segment`, which knows where paragraph
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from tracker.rulebook import CleaningRules
 
@@ -30,8 +31,11 @@ _REPLACEMENTS = (
     ("\u2011", "-"),
     ("\u2010", "-"),
 )
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff]")
+_INVISIBLE_CHARACTERS = "\u200b\u200c\u200d\ufeff"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARACTERS}]")
 _SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+# What a footnote line may open with besides a superscript digit (« <sup> », « \* », « [^1]: »).
+_FOOTNOTE_MARKUP_CHARACTERS = "<\\["
 _ESCAPED_STAR = "\ue000"
 
 _FOOTNOTE_LINE_START = re.compile(
@@ -68,9 +72,7 @@ _MD_LINE_BREAK = re.compile(r"(?<=\S) {2,}$", re.M)
 # Each pattern below starts with the rare character it is about (a digit, a space before an
 # apostrophe or hyphen) so the scan skips ahead to it; the letters before are checked after.
 _GLUED_FOOTNOTE = re.compile(r"\d(?<=[a-zà-ÿœ)»”\"',;]\d)(?<!\d,\d)\d?(?=[\s,.;:)]|$)", re.M)
-_SPACES_BEFORE_APOSTROPHE = re.compile(r" +'(?=\w)")
 _SPACES_AFTER_APOSTROPHE = re.compile(r"' +(?=\w)")
-_SPACES_BEFORE_HYPHEN = re.compile(r" +-(?=\w)")
 _SPACES_AFTER_HYPHEN = re.compile(r"- +(?=(?:ci|là|même|t-il|t-elle)\b)")
 # French words elided before an apostrophe (« l'», « qu'», « lorsqu'»); the short ones may also
 # be followed by stray spaces after it.
@@ -81,7 +83,8 @@ _ELIDED_BEFORE_SPACE = frozenset(w for stem in _SHORT_ELISIONS for w in (stem, s
 _LONGEST_ELIDED = max(map(len, _ELIDED))
 _WORD_AT_END = re.compile(r"\w+\Z")
 _MULTI_SPACE = re.compile(r" {2,}")
-_EMPHASIS_GATE = re.compile(r"\*|_(?:(?![_\s])|(?<![_\s]_))")
+# An underscore touching a letter or a mark: emphasis may follow (a rule of underscores may not).
+_EMPHASIS_UNDERSCORE = re.compile(r"_(?:(?![_\s])|(?<![_\s]_))")
 _SUPERSCRIPTS = re.compile(f"[{_SUPERSCRIPT_DIGITS}]+")
 _LINE_END_HYPHEN = re.compile(r"\b(\w+)-$")
 _GLUED_ORDINAL_GATE = re.compile(r"ty(?:fir|sec|thi|fou|fif|six|sev|eig|nin)")
@@ -95,17 +98,21 @@ _GLUED_ORDINAL = re.compile(
 def normalise(text: str) -> str:
     """Normalise characters, markup and glued footnote digits; keep the line structure."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _INVISIBLE.sub("", text)
+    if _any_of(_INVISIBLE_CHARACTERS, text):
+        text = _INVISIBLE.sub("", text)
     for character, replacement in _REPLACEMENTS:
         if character in text:
             text = text.replace(character, replacement)
     if "\u00ad" in text:
         text = re.sub("\u00ad\n\\s*", "", text).replace("\u00ad", "")
-    if _FOOTNOTE_LINE_START_ANYWHERE.search(text):
+    superscripts = _any_of(_SUPERSCRIPT_DIGITS, text)
+    if (superscripts or _any_of(_FOOTNOTE_MARKUP_CHARACTERS, text)) and (
+        _FOOTNOTE_LINE_START_ANYWHERE.search(text)
+    ):
         lines = [line for line in text.split("\n") if not _FOOTNOTE_LINE_START.match(line)]
         text = "\n".join(lines)
     text = _strip_markup(text)
-    if _SUPERSCRIPTS.search(text):
+    if superscripts:  # markup never adds one
         text = _SUPERSCRIPTS.sub("", text)
     text = _GLUED_FOOTNOTE.sub("", text)
     if _GLUED_ORDINAL_GATE.search(text.lower()):
@@ -113,21 +120,58 @@ def normalise(text: str) -> str:
     text = _respace(text)
     if "  " in text:
         text = _MULTI_SPACE.sub(" ", text)
-    return "\n".join(line.strip() for line in text.split("\n"))
+    return "\n".join([line.strip() for line in text.split("\n")])
+
+
+def _any_of(characters: str, text: str) -> bool:
+    """Whether any of ``characters`` occurs in ``text`` (one fast search per character)."""
+    return any(character in text for character in characters)
 
 
 def _respace(text: str) -> str:
     """Remove spaces wrongly put around apostrophes and hyphens (« l 'Assemblée », « quatre -
     vingt »)."""
     if " '" in text:
-        text = _SPACES_BEFORE_APOSTROPHE.sub(lambda m: _joined(m, _ELIDED, "'"), text)
+        text = _closed_up(text, "'", _ends_in_elided_word)
     if "' " in text:
         text = _SPACES_AFTER_APOSTROPHE.sub(lambda m: _joined(m, _ELIDED_BEFORE_SPACE, "'"), text)
     if " -" in text:
-        text = _SPACES_BEFORE_HYPHEN.sub(lambda m: _joined(m, None, "-"), text)
+        text = _closed_up(text, "-", _ends_in_word)
     if "- " in text:
         text = _SPACES_AFTER_HYPHEN.sub(lambda m: _joined(m, None, "-"), text)
     return text
+
+
+def _closed_up(text: str, mark: str, joins: Callable[[str], bool]) -> str:
+    """Remove the spaces before each ``mark`` that a word follows, where ``joins`` accepts the
+    text before those spaces.
+
+    The text is cut at each « {mark}» with ``str.split``: a regular expression would try every
+    space of the text.
+    """
+    pieces = text.split(" " + mark)
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        before = out[-1].rstrip(" ")
+        if piece and _is_word_character(piece[0]) and joins(before):
+            out[-1] = before + mark + piece
+        else:
+            out.append(piece)
+    return (" " + mark).join(out)
+
+
+def _ends_in_word(text: str) -> bool:
+    return bool(text) and _is_word_character(text[-1])
+
+
+def _ends_in_elided_word(text: str) -> bool:
+    """Whether ``text`` ends with a word elided before an apostrophe (« l », « jusqu »)."""
+    start = len(text)
+    while (
+        start > 0 and _is_word_character(text[start - 1]) and len(text) - start <= _LONGEST_ELIDED
+    ):
+        start -= 1
+    return text[start:] in _ELIDED
 
 
 def _joined(match: re.Match[str], words: frozenset[str] | None, mark: str) -> str:
@@ -153,7 +197,9 @@ def _strip_markup(text: str) -> str:
 
     Each pass runs only when the characters it looks for occur: most extracted text has none.
     """
-    text = text.replace("\\*", _ESCAPED_STAR)
+    escaped_stars = "\\*" in text
+    if escaped_stars:
+        text = text.replace("\\*", _ESCAPED_STAR)
     if "<" in text:
         text = _HTML_SUP.sub("", text)
         text = _HTML_TAG.sub("", text)
@@ -162,9 +208,9 @@ def _strip_markup(text: str) -> str:
         text = _MD_LINK.sub(r"\1", text)
     if "#" in text:
         text = _MD_HEADING.sub("", text)
-    if "*" in text or "_" in text or "-" in text:
+    if "---" in text or "***" in text:
         text = _MD_RULE.sub("", text)
-    if _EMPHASIS_GATE.search(text):
+    if "*" in text or ("_" in text and _EMPHASIS_UNDERSCORE.search(text)):
         text = _MD_STRONG.sub(lambda m: m.group(1) or m.group(2), text)
         text = _MD_EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
         text = _MD_SPANNING_EMPHASIS.sub("", text)
@@ -174,7 +220,7 @@ def _strip_markup(text: str) -> str:
         text = _MD_LINE_BREAK.sub("", text)
     if "\\" in text:
         text = re.sub(r"\\([\[\]()#_.\-!>`])", r"\1", text)
-    return text.replace(_ESCAPED_STAR, "*")
+    return text.replace(_ESCAPED_STAR, "*") if escaped_stars else text
 
 
 def clean(text: str, rules: CleaningRules) -> str:
