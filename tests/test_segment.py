@@ -10,6 +10,7 @@ import pytest
 from tests.conftest import SAMPLES
 from tracker.analyse import Toolkit, read_document
 from tracker.load import load_source
+from tracker.metadata import detect_language
 from tracker.model import Document
 
 
@@ -138,3 +139,20 @@ def test_next_session_counts_from_the_session_of_adoption(tmp_path: Path, toolki
     assert (mandate.session, mandate.target_body) == (53, "HRC")
     (deliverable,) = analysis.deliverables
     assert deliverable.date == dt.date(2023, 6, 19)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("the theatre, the theory of the session: de la", "en"),
+        ("Thetheatre thereof theory; de la", "fr"),
+        ("l'Assemblée générale, Prie le Secrétaire of the", "fr"),
+        ("Requests_the de la de", "fr"),
+    ],
+    ids=["whole-words", "inside-words-not-counted", "after-an-apostrophe", "underscore-joins"],
+)
+def test_the_language_is_the_one_whose_marker_words_stand_alone_most(
+    text: str, lang: str, toolkit: Toolkit
+) -> None:
+    lexicons = [rules.lexicon for rules in toolkit.languages.values()]
+    assert detect_language(text, lexicons) == lang

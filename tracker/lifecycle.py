@@ -585,11 +585,7 @@ class _Passage:
     offsets: Sequence[int]
     front: bool
     opening: bool
-
-    @functools.cached_property
-    def folded(self) -> str:
-        """The squeezed text case-folded, for the rules' gates."""
-        return fold(self.text)
+    folded: str  # the squeezed text case-folded, for the rules' gates
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original offsets of the squeezed span [start, end)."""
@@ -619,6 +615,8 @@ _CURLY = re.compile("[" + "".join(_STRAIGHT) + "]")
 def _squeeze(original: str) -> tuple[str, Sequence[int]]:
     """The text with curly apostrophes straightened and each run of whitespace one space (none
     at the start), with each character's offset in ``original`` (and one past the end)."""
+    if " ".join(original.split()) == original and not any(c in original for c in _STRAIGHT):
+        return original, range(len(original) + 1)  # a segmented paragraph: nothing to do
     squeezed = original
     if _CURLY.search(squeezed):
         squeezed = squeezed.translate(_STRAIGHT_TABLE)  # same length, same offsets
@@ -647,7 +645,7 @@ def _passage(
     part: Part, index: int | None, number: str | None, text: str, front: bool, opening: bool
 ) -> _Passage:
     squeezed, offsets = _squeeze(text)
-    return _Passage(part, index, number, text, squeezed, offsets, front, opening)
+    return _Passage(part, index, number, text, squeezed, offsets, front, opening, fold(squeezed))
 
 
 def _passages(document: Document, opening_paragraphs: int) -> list[_Passage]:

@@ -7,8 +7,8 @@ UN documents print their symbol, session and adoption line, and from the closing
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from collections import Counter
 from collections.abc import Callable
 
 from tracker.model import DocumentMeta
@@ -34,10 +34,19 @@ _RES_PREFIX = {"GA": "A/RES/{n}/{m}", "HRC": "A/HRC/RES/{n}/{m}", "ECOSOC": "E/R
 
 
 def detect_language(text: str, lexicons: list[Lexicon]) -> str:
-    """The language whose marker words are most frequent in ``text``."""
-    counts = Counter(re.findall(r"\w+", text))
+    """The language whose marker words are most frequent in ``text`` (as whole words)."""
+    words = {word for lex in lexicons for word in lex.detect}
+    counts = {word: len(_whole_word(word).findall(text)) for word in words}
     scores = {lex.lang: sum(counts[w] for w in lex.detect) for lex in lexicons}
     return max(scores, key=lambda lang: scores[lang])
+
+
+@functools.lru_cache(maxsize=256)
+def _whole_word(word: str) -> re.Pattern[str]:
+    """``word`` with no word character on either side; the word comes first in the pattern so
+    the scan jumps from one occurrence to the next."""
+    escaped = re.escape(word)
+    return re.compile(rf"{escaped}(?<!\w{escaped})(?!\w)")
 
 
 def describe(
