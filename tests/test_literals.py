@@ -10,7 +10,14 @@ from hypothesis import strategies as st
 
 from tracker.analyse import Toolkit
 from tracker.lifecycle import all_examples
-from tracker.literals import Gate, first_characters, fold, guarded, required_literals
+from tracker.literals import (
+    Gate,
+    LiteralFinder,
+    first_characters,
+    fold,
+    guarded,
+    required_literals,
+)
 from tracker.rulebook import LanguageRules
 
 LEAD = r"(?:^\s*|[,;:]\s+(?:et\s+|and\s+)?|\s+(?:et|and)\s+)"
@@ -79,6 +86,52 @@ def test_gates_never_hide_a_match_in_mixed_text(toolkit: Toolkit, data: st.DataO
     for gate in _gates(rules):
         if gate.pattern.search(text):
             assert gate.may_match(folded), (gate.pattern.pattern, text)
+
+
+@pytest.mark.parametrize(
+    ("literals", "text", "expected"),
+    [
+        ({"ab", "abcd", "cd"}, "xabcdx", {"ab", "abcd", "cd"}),
+        ({"session", "sessions", "ions"}, "à ses sessions", {"session", "sessions", "ions"}),
+        (
+            {"tous les ", "les deux", "deux ans"},
+            "tous les deux ans",
+            {"tous les ", "les deux", "deux ans"},
+        ),
+        ({"19", "20"}, "en 2019", {"20", "19"}),
+        ({"rapport"}, "rappor t", set()),
+        (set(), "anything", set()),
+    ],
+    ids=[
+        "prefix-and-overlap",
+        "word-and-plural",
+        "overlapping-words",
+        "digits",
+        "none",
+        "no-literal",
+    ],
+)
+def test_the_literal_finder_finds_overlapping_and_nested_literals(
+    literals: set[str], text: str, expected: set[str]
+) -> None:
+    finder = LiteralFinder([Gate(re.compile("x"), frozenset(literals))])
+    assert finder.occurring(text) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_one_literal_scan_answers_every_gate_as_the_gate_itself(
+    toolkit: Toolkit, data: st.DataObject
+) -> None:
+    lang = data.draw(st.sampled_from(sorted(toolkit.languages)))
+    rules = toolkit.languages[lang]
+    pieces = [w for text in _examples(rules) for w in text.split()]
+    words = data.draw(st.lists(st.sampled_from(pieces), min_size=1, max_size=40))
+    folded = fold(" ".join(words))
+    occurring = rules.paragraph_literals(LEAD).occurring(folded)
+    gates = [g for _, g in (*rules.verb_gates(LEAD), *rules.timing_gates, *rules.kind_gates)]
+    for gate in gates:
+        assert gate.may_match_with(occurring) == gate.may_match(folded), gate.pattern.pattern
 
 
 def test_every_lifecycle_gate_lets_every_lifecycle_example_in(toolkit: Toolkit) -> None:

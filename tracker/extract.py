@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Set
 from dataclasses import dataclass, replace
 
 from tracker.literals import fold
@@ -112,14 +112,15 @@ def _paragraph_mandates(
 ) -> tuple[list[tuple[Mandate, Clause]], list[tuple[Mandate, Clause]]]:
     """Mandates with a time, and undated candidates, of one operative paragraph."""
     text = paragraph.text
-    clauses = split_clauses(text, context.rules)
+    occurring = context.rules.paragraph_literals(_LEAD).occurring(fold(text))
+    clauses = split_clauses(text, context.rules, occurring)
     dated: list[tuple[Mandate, Clause]] = []
     undated: list[tuple[Mandate, Clause]] = []
     if not any(clause.rule.creates for clause in clauses):
         return dated, undated
     spans = _merged([(c.start, c.end) for c in clauses if c.rule.creates])
-    hits = _timing_hits(text, context.rules, spans)
-    kinds = index_kinds(text, context.rules)
+    hits = _timing_hits(text, context.rules, spans, occurring)
+    kinds = index_kinds(text, context.rules, occurring)
     actors = _ClauseActors(clauses, text, context)
     for i, clause in enumerate(clauses):
         if not clause.rule.creates:
@@ -139,12 +140,15 @@ def _paragraph_mandates(
     return dated, undated
 
 
-def split_clauses(text: str, rules: LanguageRules) -> list[Clause]:
-    """Cut a paragraph at its operative verbs; text before the first verb is ignored."""
+def split_clauses(text: str, rules: LanguageRules, occurring: Set[str]) -> list[Clause]:
+    """Cut a paragraph at its operative verbs; text before the first verb is ignored.
+
+    ``occurring`` holds the rule literals found in the paragraph (see
+    :meth:`LanguageRules.paragraph_literals`).
+    """
     found: list[tuple[int, int, int, VerbRule, re.Match[str]]] = []
-    folded = fold(text)
     for rule, gate in rules.verb_gates(_LEAD):
-        if not gate.may_match(folded):
+        if not gate.may_match_with(occurring):
             continue
         for match in gate.pattern.finditer(text):
             start = match.start("verb")
@@ -169,14 +173,15 @@ def split_clauses(text: str, rules: LanguageRules) -> list[Clause]:
     return clauses
 
 
-def _timing_hits(text: str, rules: LanguageRules, spans: list[tuple[int, int]]) -> list[Hit]:
+def _timing_hits(
+    text: str, rules: LanguageRules, spans: list[tuple[int, int]], occurring: Set[str]
+) -> list[Hit]:
     """Timing matches within ``spans`` (the creating clauses), overlaps resolved (earliest,
     then longest), ignores removed."""
     hits: list[Hit] = []
     for start, end in spans:
-        folded = fold(text[start:end])
         for rule, gate in rules.timing_gates:
-            if gate.may_match(folded):
+            if gate.may_match_with(occurring):
                 hits.extend(Hit(rule, m) for m in gate.pattern.finditer(text, start, end))
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     kept: list[Hit] = []
@@ -584,7 +589,7 @@ class KindIndex:
         return (Kind(found[2].kind), found[2]) if found else None
 
 
-def index_kinds(text: str, rules: LanguageRules) -> KindIndex:
+def index_kinds(text: str, rules: LanguageRules, occurring: Set[str]) -> KindIndex:
     """Find the kind words of a paragraph.
 
     A match inside an earlier one is dropped (« l'examen de la question » is an agenda item,
@@ -594,9 +599,8 @@ def index_kinds(text: str, rules: LanguageRules) -> KindIndex:
     """
     complement = rules.compile(rules.complement)
     found: list[tuple[int, int, int, KindRule]] = []
-    folded = fold(text)
     for order, (rule, gate) in enumerate(rules.kind_gates):
-        if not gate.may_match(folded):
+        if not gate.may_match_with(occurring):
             continue
         for match in gate.pattern.finditer(text):
             start = match.start()

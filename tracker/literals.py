@@ -21,6 +21,7 @@ differs, every pattern simply gets no gate.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Set
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,6 +130,54 @@ class Gate:
             if literal in folded:
                 return True
         return False
+
+    def may_match_with(self, occurring: Set[str]) -> bool:
+        """:meth:`may_match` given the literals that occur in the folded text (from a
+        :class:`LiteralFinder` that knows this gate's literals)."""
+        return self.literals is None or not self.literals.isdisjoint(occurring)
+
+
+class LiteralFinder:
+    """Which of the literals of many gates occur in a folded text, found in one scan.
+
+    Checking forty gates one literal at a time costs more than one pass of a pattern that
+    reads the literals as a trie, « (?=(s(?:ession|ecrétaire)|…)) »: the lookahead tries every
+    position, and at each one the trie gives the longest literal starting there; the literals
+    that are its prefixes occur there too.
+    """
+
+    def __init__(self, gates: Iterable[Gate]) -> None:
+        literals = sorted({lit for gate in gates for lit in gate.literals or ()})
+        self._pattern = re.compile(f"(?=({_trie(literals)}))") if literals else None
+        self._prefixes = {
+            literal: frozenset(p for p in literals if literal.startswith(p)) for literal in literals
+        }
+
+    def occurring(self, folded: str) -> frozenset[str]:
+        """Every literal that occurs in ``folded``."""
+        if self._pattern is None:
+            return frozenset()
+        longest = set(self._pattern.findall(folded))
+        return frozenset().union(*(self._prefixes[literal] for literal in longest))
+
+
+def _trie(literals: list[str]) -> str:
+    """A pattern matching the longest of ``literals`` that starts where it is tried."""
+    root: dict[str, Any] = {}
+    for literal in literals:
+        node = root
+        for character in literal:
+            node = node.setdefault(character, {})
+        node[""] = {}  # a literal ends here
+    return _trie_pattern(root)
+
+
+def _trie_pattern(node: dict[str, Any]) -> str:
+    branches = [re.escape(c) + _trie_pattern(child) for c, child in sorted(node.items()) if c]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 _MAX_FIRST_CHARACTERS = 40

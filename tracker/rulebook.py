@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from tracker.errors import DataError
-from tracker.literals import Gate, guarded
+from tracker.literals import Gate, LiteralFinder, guarded
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -258,8 +258,19 @@ class LanguageRules(_Strict):
             )
         return found
 
+    def paragraph_literals(self, lead: str) -> LiteralFinder:
+        """The literals of every verb (after ``lead``), timing and kind rule: one scan of a
+        paragraph answers all their gates."""
+        key = (id(self), lead)
+        finder = _FINDERS.get(key)
+        if finder is None:
+            gates = [*self.verb_gates(lead), *self.timing_gates, *self.kind_gates]
+            finder = _FINDERS[key] = LiteralFinder(gate for _, gate in gates)
+        return finder
+
 
 _VERB_GATES: dict[tuple[int, str], tuple[tuple[VerbRule, Gate], ...]] = {}
+_FINDERS: dict[tuple[int, str], LiteralFinder] = {}
 _COMPILED: dict[tuple[int, str, int], re.Pattern[str]] = {}
 
 
