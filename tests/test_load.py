@@ -445,3 +445,13 @@ def test_html_utf8_meta_charset_and_htm_suffix(tmp_path: Path) -> None:
 def test_html_with_only_script(tmp_path: Path) -> None:
     path = write(tmp_path / "r.html", b"<html><script>alert('x')</script></html>")
     assert load_error(path).reason == "HTML has no visible text"
+
+
+def test_the_discovered_files_read_as_a_list_of_paths(tmp_path: Path) -> None:
+    for name in ("b.txt", "a.txt", "c.md"):
+        write(tmp_path / name, b"texte")
+    files, _ = discover([tmp_path])
+    expected = [tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.md"]
+    assert len(files) == 3 and files == expected and list(files) == expected
+    assert files[1] == expected[1] and files[-1] == expected[-1] and files[1:] == expected[1:]
+    assert files != expected[:2]

@@ -113,7 +113,7 @@ def ingest_command(paths: Paths, db: DbOption = None, json: JsonOption = False) 
             workers=settings.workers,
         )
     if json:
-        sys.stdout.write(json_lines(o.__dict__ for o in outcomes))
+        sys.stdout.write(json_lines(dataclasses.asdict(o) for o in outcomes))
     else:
         print_table(outcomes_table(outcomes))
         failed = sum(o.failed for o in outcomes)

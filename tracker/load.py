@@ -18,10 +18,10 @@ import os
 import re
 import stat
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePath
+from typing import Any, overload
 
 import docx
 from bs4 import BeautifulSoup
@@ -137,7 +137,37 @@ def _pick(value: int | None, default: int) -> int:
 _DEFAULT_LIMITS = Limits()
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[LoadError]]:
+class FileList(Sequence[Path]):
+    """The files :func:`discover` found, held as strings and handed out as paths: a ``Path``
+    weighs five times its string, and an ingest keeps the list until its last file."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self._paths = paths
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    @overload
+    def __getitem__(self, index: int) -> Path: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Path]: ...
+
+    def __getitem__(self, index: int | slice) -> Path | list[Path]:
+        if isinstance(index, slice):
+            return [Path(p) for p in self._paths[index]]
+        return Path(self._paths[index])
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"FileList({self._paths!r})"
+
+
+def discover(paths: Iterable[Path]) -> tuple[FileList, list[LoadError]]:
     """Expand ``paths`` into the files to load, plus an error for each path that cannot be used.
 
     Folders are walked recursively in sorted order, keeping supported suffixes and skipping
@@ -145,24 +175,24 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[LoadError]]:
     whatever their suffix, so that loading reports why they are refused. Symlinked folders are
     followed once (loops end), and files reached twice are returned once.
     """
-    found: list[Path] = []
+    found: list[str] = []
     errors: list[LoadError] = []
     visited: set[str] = set()
     for path in paths:
         if path.is_dir():
-            _walk(path, visited, found, errors)
+            _walk(str(path), visited, found, errors)
         elif path.exists():
-            found.append(path)
+            found.append(str(path))
         else:
             reason = "broken symbolic link" if path.is_symlink() else "does not exist"
             errors.append(LoadError(path, reason))
-    unique: dict[str, Path] = {}
-    for path in found:
-        unique.setdefault(os.path.realpath(path), path)
-    return list(unique.values()), errors
+    unique: dict[str, str] = {}
+    for file in found:
+        unique.setdefault(os.path.realpath(file), file)
+    return FileList(list(unique.values())), errors
 
 
-def _walk(root: Path, visited: set[str], found: list[Path], errors: list[LoadError]) -> None:
+def _walk(root: str, visited: set[str], found: list[str], errors: list[LoadError]) -> None:
     """Append the supported files under ``root``: each folder's files, then its subfolders."""
     stack = [root]
     while stack:
@@ -172,12 +202,38 @@ def _walk(root: Path, visited: set[str], found: list[Path], errors: list[LoadErr
             continue
         visited.add(real)
         try:
-            entries = sorted(e for e in folder.iterdir() if not e.name.startswith((".", "~$")))
+            with os.scandir(folder) as listing:
+                entries = sorted(
+                    (e for e in listing if not e.name.startswith((".", "~$"))),
+                    key=lambda e: e.name,
+                )
         except OSError as exc:
             errors.append(LoadError(folder, _os_reason(exc)))
             continue
-        found.extend(e for e in entries if e.is_file() and e.suffix.lower() in _FORMATS)
-        stack.extend(reversed([e for e in entries if e.is_dir()]))
+        found.extend(e.path for e in entries if _is_file(e) and _suffix(e.name) in _FORMATS)
+        stack.extend(reversed([e.path for e in entries if _is_dir(e)]))
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    """Whether the entry is a file or a link to one (False for a link that loops, like
+    ``Path.is_file``)."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """Whether the entry is a folder or a link to one (False for a link that loops)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _suffix(name: str) -> str:
+    """The lower-cased suffix of a file name (« .pdf »), as ``Path.suffix`` reads it."""
+    return PurePath(name).suffix.lower()
 
 
 def load_source(path: Path, limits: Limits = _DEFAULT_LIMITS) -> SourceText:

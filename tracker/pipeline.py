@@ -13,7 +13,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
@@ -31,7 +31,7 @@ from tracker.store import DEFAULT_REVIEW_THRESHOLD, store_analysis
 DEFAULT_LIMITS = Limits()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """What happened to one file."""
 
@@ -113,7 +113,7 @@ def _analyse_in_worker(path: Path) -> Analysis | Outcome:
 
 
 def _analyse_in_processes(
-    files: list[Path], workers: int, tools: _Tools
+    files: Sequence[Path], workers: int, tools: _Tools
 ) -> Iterator[Analysis | Outcome]:
     """Analyse ``files`` in ``workers`` processes, yielding in file order, with a bounded
     number of files in flight (memory stays flat however many files there are)."""
