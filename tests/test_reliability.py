@@ -254,20 +254,48 @@ def clean(copies: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, t
     return stored
 
 
+def stored_count(database: Path) -> int:
+    """How many documents an ingest running in another process has committed so far."""
+    if not database.exists():
+        return 0
+    try:
+        with contextlib.closing(sqlite3.connect(database, timeout=0.1)) as db:
+            return int(db.execute("SELECT count(*) FROM document").fetchone()[0])
+    except sqlite3.Error:  # the tables are not there yet
+        return 0
+
+
+def kill_after_progress(
+    process: subprocess.Popen[str], database: Path, before: int, rng: random.Random
+) -> bool:
+    """Kill ``process`` a random moment after it has stored a document more than ``before``
+    (waiting on progress, not on a clock: how long an ingest lasts depends on the machine);
+    False if it ended first."""
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        if stored_count(database) > before:
+            break
+        time.sleep(0.02)
+    time.sleep(rng.uniform(0, 0.3))
+    if process.poll() is not None:
+        return False
+    process.kill()
+    return True
+
+
 def test_killed_ingest_leaves_whole_documents_and_a_rerun_completes(
     copies: Path, clean: dict[str, tuple[Any, ...]], tmp_path: Path
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'killed.sqlite'}"
+    database = tmp_path / "killed.sqlite"
+    url = f"sqlite:///{database}"
     rng = random.Random(10)
     kills = 0
     for _ in range(4):
+        before = stored_count(database)
         process = tracker_process("ingest", "--db", url, str(copies))
-        time.sleep(rng.uniform(1.6, 3.4))  # imports take about a second, then files are stored
-        if process.poll() is None:
-            process.kill()
-            kills += 1
+        kills += kill_after_progress(process, database, before, rng)
         process.communicate()
-        if (tmp_path / "killed.sqlite").exists():
+        if database.exists():
             partial = snapshot(url)  # opening rolls back an interrupted transaction
             for key, rows in partial.items():
                 assert rows == clean[key], f"{key} is stored half"
