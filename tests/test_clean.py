@@ -121,7 +121,7 @@ _PIECES = ["l", "jusqu", "xjusqu", "Qu", "lorsqu", "mot", "ci", "é", "1", "_", 
 
 @settings(max_examples=400)
 @given(st.lists(st.sampled_from(_PIECES), max_size=14).map("".join))
-def test_stray_spaces_before_apostrophes_and_hyphens_follow_the_regex_rule(text: str) -> None:
+def test_stray_spaces_around_apostrophes_and_hyphens_follow_the_regex_rules(text: str) -> None:
     assert _respace(text) == _respaced_by_regex(text)
 
 

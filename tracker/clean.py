@@ -81,7 +81,6 @@ _ELISIONS = (*_SHORT_ELISIONS, "jusqu", "lorsqu", "puisqu", "quoiqu")
 _ELIDED = frozenset(w for stem in _ELISIONS for w in (stem, stem.capitalize()))
 _ELIDED_BEFORE_SPACE = frozenset(w for stem in _SHORT_ELISIONS for w in (stem, stem.capitalize()))
 _LONGEST_ELIDED = max(map(len, _ELIDED))
-_WORD_AT_END = re.compile(r"\w+\Z")
 _MULTI_SPACE = re.compile(r" {2,}")
 # An underscore touching a letter or a mark: emphasis may follow (a rule of underscores may not).
 _EMPHASIS_UNDERSCORE = re.compile(r"_(?:(?![_\s])|(?<![_\s]_))")
@@ -134,11 +133,11 @@ def _respace(text: str) -> str:
     if " '" in text:
         text = _closed_up(text, "'", _ends_in_elided_word)
     if "' " in text:
-        text = _SPACES_AFTER_APOSTROPHE.sub(lambda m: _joined(m, _ELIDED_BEFORE_SPACE, "'"), text)
+        text = _SPACES_AFTER_APOSTROPHE.sub(lambda m: _joined(m, _ends_in_short_elided, "'"), text)
     if " -" in text:
         text = _closed_up(text, "-", _ends_in_word)
     if "- " in text:
-        text = _SPACES_AFTER_HYPHEN.sub(lambda m: _joined(m, None, "-"), text)
+        text = _SPACES_AFTER_HYPHEN.sub(lambda m: _joined(m, _ends_in_word, "-"), text)
     return text
 
 
@@ -166,25 +165,31 @@ def _ends_in_word(text: str) -> bool:
 
 def _ends_in_elided_word(text: str) -> bool:
     """Whether ``text`` ends with a word elided before an apostrophe (« l », « jusqu »)."""
+    return _word_at_end(text) in _ELIDED
+
+
+def _ends_in_short_elided(text: str) -> bool:
+    """Whether ``text`` ends with a short elided word, which stray spaces may follow (« l »)."""
+    return _word_at_end(text) in _ELIDED_BEFORE_SPACE
+
+
+def _word_at_end(text: str) -> str:
+    """The word ``text`` ends with, read back at most one character past the longest elided
+    word (so a longer word never reads as an elided one)."""
     start = len(text)
     while (
         start > 0 and _is_word_character(text[start - 1]) and len(text) - start <= _LONGEST_ELIDED
     ):
         start -= 1
-    return text[start:] in _ELIDED
+    return text[start:]
 
 
-def _joined(match: re.Match[str], words: frozenset[str] | None, mark: str) -> str:
-    """``mark`` without its spaces when the word before the match is one of ``words`` (any
-    word when None); else the match unchanged."""
-    text, start = match.string, match.start()
-    if words is None:
-        return mark if start > 0 and _is_word_character(text[start - 1]) else match.group()
-    window = max(0, start - _LONGEST_ELIDED - 1)
-    word = _WORD_AT_END.search(text[window:start])
-    if word is None or (word.start() == 0 and window > 0):  # none, or a longer word cut short
-        return match.group()
-    return mark if word.group() in words else match.group()
+def _joined(match: re.Match[str], joins: Callable[[str], bool], mark: str) -> str:
+    """``mark`` without its spaces when ``joins`` accepts the text just before the match (as
+    far back as the longest elided word and one character); else the match unchanged."""
+    start = match.start()
+    before = match.string[max(0, start - _LONGEST_ELIDED - 1) : start]
+    return mark if joins(before) else match.group()
 
 
 def _is_word_character(character: str) -> bool:
