@@ -134,7 +134,7 @@ def _paragraph_mandates(
         if made:
             dated.extend((m, clause) for m in made)
         else:
-            candidate = _undated_candidate(clause, kinds, actor, paragraph, context)
+            candidate = _undated_candidate(clause, undated_kind, actor, paragraph, context)
             if candidate:
                 undated.append((candidate, clause))
     return dated, undated
@@ -178,11 +178,13 @@ def _timing_hits(
 ) -> list[Hit]:
     """Timing matches within ``spans`` (the creating clauses), overlaps resolved (earliest,
     then longest), ignores removed."""
+    gated = [
+        (rule, gate.pattern) for rule, gate in rules.timing_gates if gate.may_match_with(occurring)
+    ]
     hits: list[Hit] = []
     for start, end in spans:
-        for rule, gate in rules.timing_gates:
-            if gate.may_match_with(occurring):
-                hits.extend(Hit(rule, m) for m in gate.pattern.finditer(text, start, end))
+        for rule, pattern in gated:
+            hits.extend(Hit(rule, m) for m in pattern.finditer(text, start, end))
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     kept: list[Hit] = []
     for hit in hits:
@@ -744,12 +746,16 @@ _UNDATED_KINDS = (Kind.CONSULTATION, Kind.MEETING)
 
 
 def _undated_candidate(
-    clause: Clause, kinds: KindIndex, actor: str, paragraph: Paragraph, context: Context
+    clause: Clause,
+    kind_match: tuple[Kind, KindRule] | None,
+    actor: str,
+    paragraph: Paragraph,
+    context: Context,
 ) -> Mandate | None:
-    """A consultation or meeting with no date: kept only if a dated report builds on it."""
+    """A consultation or meeting with no date (``kind_match``, the clause's first kind word):
+    kept only if a dated report builds on it."""
     text = paragraph.text
     span = text[clause.verb_end : clause.end]
-    kind_match = kinds.first(clause.verb_end, clause.end)
     if kind_match is None or kind_match[0] not in _UNDATED_KINDS:
         return None
     cue = next(

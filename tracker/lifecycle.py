@@ -609,17 +609,15 @@ _NOT_ONE_SPACE = re.compile(r"^\s|\s\s")
 _WHITESPACE = re.compile(r"\s")
 _WHITESPACE_RUN = re.compile(r"\s+")
 _OTHER_WHITESPACE = re.compile(r"[^\S ]")
-_CURLY = re.compile("[" + "".join(_STRAIGHT) + "]")
 
 
 def _squeeze(original: str) -> tuple[str, Sequence[int]]:
     """The text with curly apostrophes straightened and each run of whitespace one space (none
     at the start), with each character's offset in ``original`` (and one past the end)."""
-    if " ".join(original.split()) == original and not any(c in original for c in _STRAIGHT):
+    curly = any(c in original for c in _STRAIGHT)
+    if not curly and " ".join(original.split()) == original:
         return original, range(len(original) + 1)  # a segmented paragraph: nothing to do
-    squeezed = original
-    if _CURLY.search(squeezed):
-        squeezed = squeezed.translate(_STRAIGHT_TABLE)  # same length, same offsets
+    squeezed = original.translate(_STRAIGHT_TABLE) if curly else original  # same offsets
     if not _NOT_ONE_SPACE.search(squeezed):  # the usual case: same length, same offsets
         if _OTHER_WHITESPACE.search(squeezed):
             squeezed = _WHITESPACE.sub(" ", squeezed)
