@@ -20,8 +20,6 @@ from tracker.literals import (
 )
 from tracker.rulebook import LanguageRules
 
-LEAD = r"(?:^\s*|[,;:]\s+(?:et\s+|and\s+)?|\s+(?:et|and)\s+)"
-
 
 @pytest.mark.parametrize(
     ("pattern", "expected"),
@@ -52,7 +50,7 @@ def _gates(rules: LanguageRules) -> list[Gate]:
         *(g for _, g in rules.timing_gates),
         *(g for _, g in rules.kind_gates),
         *(g for _, g in rules.actor_gates),
-        *(g for _, g in rules.verb_gates(LEAD)),
+        *(g for _, g in rules.verb_gates),
     ]
 
 
@@ -128,8 +126,8 @@ def test_one_literal_scan_answers_every_gate_as_the_gate_itself(
     pieces = [w for text in _examples(rules) for w in text.split()]
     words = data.draw(st.lists(st.sampled_from(pieces), min_size=1, max_size=40))
     folded = fold(" ".join(words))
-    occurring = rules.paragraph_literals(LEAD).occurring(folded)
-    gates = [g for _, g in (*rules.verb_gates(LEAD), *rules.timing_gates, *rules.kind_gates)]
+    occurring = rules.paragraph_literals.occurring(folded)
+    gates = [g for _, g in (*rules.verb_gates, *rules.timing_gates, *rules.kind_gates)]
     for gate in gates:
         assert gate.may_match_with(occurring) == gate.may_match(folded), gate.pattern.pattern
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterator, Set
 from dataclasses import dataclass, replace
 
-from tracker.literals import fold
+from tracker.literals import fold, guarded
 from tracker.model import Document, Kind, Mandate, Paragraph, Recurrence
 from tracker.numbers import parse_cardinal, parse_ordinal
 from tracker.rulebook import Bodies, KindRule, LanguageRules, TimingRule, VerbRule
@@ -29,7 +29,11 @@ _ANCHORS = {
     "observance",
     "event",
 }
-_LEAD = r"(?:^\s*|[,;:]\s+(?:et\s+|and\s+)?|\s+(?:et|and)\s+)"
+_LEADS = guarded(
+    re.compile(r"(?P<punctuation>[,;:]\s+)(?:(?:et|and)\s+)?|(?<=\s)(?:et|and)\s+", re.I)
+)
+"""What may come before an operative verb, besides the paragraph's start: a comma, semicolon
+or colon, with or without « et »/"and", or a bare « et »/"and" between spaces."""
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,7 @@ def _paragraph_mandates(
 ) -> tuple[list[tuple[Mandate, Clause]], list[tuple[Mandate, Clause]]]:
     """Mandates with a time, and undated candidates, of one operative paragraph."""
     text = paragraph.text
-    occurring = context.rules.paragraph_literals(_LEAD).occurring(fold(text))
+    occurring = context.rules.paragraph_literals.occurring(fold(text))
     clauses = split_clauses(text, context.rules, occurring)
     dated: list[tuple[Mandate, Clause]] = []
     undated: list[tuple[Mandate, Clause]] = []
@@ -143,18 +147,21 @@ def _paragraph_mandates(
 def split_clauses(text: str, rules: LanguageRules, occurring: Set[str]) -> list[Clause]:
     """Cut a paragraph at its operative verbs; text before the first verb is ignored.
 
-    ``occurring`` holds the rule literals found in the paragraph (see
-    :meth:`LanguageRules.paragraph_literals`).
+    A verb counts where a clause may start (:func:`clause_starts`); where several verb rules
+    match, the earliest and then longest wins. ``occurring`` holds the rule literals found in
+    the paragraph (see :attr:`LanguageRules.paragraph_literals`).
     """
+    gated = [(rule, gate) for rule, gate in rules.verb_gates if gate.may_match_with(occurring)]
+    if not gated:
+        return []
     found: list[tuple[int, int, int, VerbRule, re.Match[str]]] = []
-    for rule, gate in rules.verb_gates(_LEAD):
-        if not gate.may_match_with(occurring):
+    for start in clause_starts(text):
+        if start > 0 and not text[start].islower():
             continue
-        for match in gate.pattern.finditer(text):
-            start = match.start("verb")
-            if start > 0 and not text[start].islower():
-                continue
-            found.append((start, -(match.end() - start), len(found), rule, match))
+        for order, (rule, gate) in enumerate(gated):
+            match = gate.pattern.match(text, start)
+            if match:
+                found.append((start, -(match.end() - start), order, rule, match))
     found.sort(key=lambda item: item[:3])
     kept: list[tuple[int, VerbRule, re.Match[str]]] = []
     last_end = -1
@@ -171,6 +178,18 @@ def split_clauses(text: str, rules: LanguageRules, occurring: Set[str]) -> list[
             verb = verb[len(pronoun) :].lstrip()
         clauses.append(Clause(rule, verb, start, match.end(), end, pronoun))
     return clauses
+
+
+def clause_starts(text: str) -> list[int]:
+    """Where an operative verb may start, in order: after the paragraph's leading spaces, after
+    a comma, semicolon or colon and its spaces (and after an « et »/"and" that follows them),
+    and after an « et »/"and" that stands between spaces."""
+    starts = [len(text) - len(text.lstrip())]
+    for lead in _LEADS.finditer(text):
+        if lead.group("punctuation") and lead.end() > lead.end("punctuation"):
+            starts.append(lead.end("punctuation"))
+        starts.append(lead.end())
+    return [start for start in starts if start < len(text)]
 
 
 def _timing_hits(

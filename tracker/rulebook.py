@@ -247,30 +247,22 @@ class LanguageRules(_Strict):
         """Each actor rule with its compiled pattern and the words it needs, in rule order."""
         return tuple((rule, Gate.of(self.compile(rule.pattern))) for rule in self.actors)
 
-    def verb_gates(self, lead: str) -> tuple[tuple[VerbRule, Gate], ...]:
-        """Each verb rule's pattern after ``lead`` (what may precede a verb), with its gate."""
-        key = (id(self), lead)
-        found = _VERB_GATES.get(key)
-        if found is None:
-            found = _VERB_GATES[key] = tuple(
-                (rule, Gate.of(self.compile(rf"{lead}(?P<verb>{rule.pattern})\b")))
-                for rule in self.verbs
-            )
-        return found
+    @functools.cached_property
+    def verb_gates(self) -> tuple[tuple[VerbRule, Gate], ...]:
+        """Each verb rule's pattern (the verb as group ``verb``, then a word end), with its
+        gate, in rule order."""
+        return tuple(
+            (rule, Gate.of(self.compile(rf"(?P<verb>{rule.pattern})\b"))) for rule in self.verbs
+        )
 
-    def paragraph_literals(self, lead: str) -> LiteralFinder:
-        """The literals of every verb (after ``lead``), timing and kind rule: one scan of a
-        paragraph answers all their gates."""
-        key = (id(self), lead)
-        finder = _FINDERS.get(key)
-        if finder is None:
-            gates = [*self.verb_gates(lead), *self.timing_gates, *self.kind_gates]
-            finder = _FINDERS[key] = LiteralFinder(gate for _, gate in gates)
-        return finder
+    @functools.cached_property
+    def paragraph_literals(self) -> LiteralFinder:
+        """The literals of every verb, timing and kind rule: one scan of a paragraph answers all
+        their gates."""
+        gates = [*self.verb_gates, *self.timing_gates, *self.kind_gates]
+        return LiteralFinder(gate for _, gate in gates)
 
 
-_VERB_GATES: dict[tuple[int, str], tuple[tuple[VerbRule, Gate], ...]] = {}
-_FINDERS: dict[tuple[int, str], LiteralFinder] = {}
 _COMPILED: dict[tuple[int, str, int], re.Pattern[str]] = {}
 
 
