@@ -41,7 +41,7 @@ def _scanned(text: str, rules: LanguageRules) -> list[tuple[str, int, int, int, 
 
 
 def _split(text: str, rules: LanguageRules) -> list[Clause]:
-    return split_clauses(text, rules, rules.paragraph_literals.occurring(fold(text)))
+    return split_clauses(text, rules.paragraph_rules(fold(text)))
 
 
 def _summary(clauses: list[Clause]) -> list[tuple[str, int, int, int, str | None]]:

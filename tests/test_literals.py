@@ -130,6 +130,18 @@ def test_one_literal_scan_answers_every_gate_as_the_gate_itself(
     gates = [g for _, g in (*rules.verb_gates, *rules.timing_gates, *rules.kind_gates)]
     for gate in gates:
         assert gate.may_match_with(occurring) == gate.may_match(folded), gate.pattern.pattern
+    opened = rules.paragraph_literals.open_gates(folded)
+    assert opened == [i for i, gate in enumerate(gates) if gate.may_match(folded)]
+    by_rules = rules.paragraph_rules(folded)
+    assert [r.id for r, _ in by_rules.verbs] == [
+        r.id for r, g in rules.verb_gates if g.may_match(folded)
+    ]
+    assert [r.id for r, _ in by_rules.timing] == [
+        r.id for r, g in rules.timing_gates if g.may_match(folded)
+    ]
+    assert [(i, r.id) for i, r, _ in by_rules.kinds] == [
+        (i, r.id) for i, (r, g) in enumerate(rules.kind_gates) if g.may_match(folded)
+    ]
 
 
 def test_every_lifecycle_gate_lets_every_lifecycle_example_in(toolkit: Toolkit) -> None:

@@ -11,13 +11,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator, Set
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from tracker.literals import fold, guarded
 from tracker.model import Document, Kind, Mandate, Paragraph, Recurrence
 from tracker.numbers import parse_cardinal, parse_ordinal
-from tracker.rulebook import Bodies, KindRule, LanguageRules, TimingRule, VerbRule
+from tracker.rulebook import (
+    Bodies,
+    KindRule,
+    LanguageRules,
+    ParagraphRules,
+    TimingRule,
+    VerbRule,
+)
 
 _ANCHORS = {
     "session",
@@ -48,22 +56,18 @@ class Clause:
     pronoun: str | None
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One match of a timing rule in a paragraph."""
+class Hit(NamedTuple):
+    """One match of a timing rule in a paragraph, with where it starts and ends."""
 
     rule: TimingRule
     match: re.Match[str]
+    start: int
+    end: int
 
-    @property
-    def start(self) -> int:
-        """Where the match starts in the paragraph."""
-        return self.match.start()
-
-    @property
-    def end(self) -> int:
-        """Where the match ends in the paragraph."""
-        return self.match.end()
+    @classmethod
+    def of(cls, rule: TimingRule, match: re.Match[str]) -> Hit:
+        """The hit of ``rule`` that ``match`` found."""
+        return cls(rule, match, match.start(), match.end())
 
     def group(self, name: str) -> str | None:
         """A named group of the match, or None."""
@@ -116,15 +120,15 @@ def _paragraph_mandates(
 ) -> tuple[list[tuple[Mandate, Clause]], list[tuple[Mandate, Clause]]]:
     """Mandates with a time, and undated candidates, of one operative paragraph."""
     text = paragraph.text
-    occurring = context.rules.paragraph_literals.occurring(fold(text))
-    clauses = split_clauses(text, context.rules, occurring)
+    gated = context.rules.paragraph_rules(fold(text))
+    clauses = split_clauses(text, gated)
     dated: list[tuple[Mandate, Clause]] = []
     undated: list[tuple[Mandate, Clause]] = []
     if not any(clause.rule.creates for clause in clauses):
         return dated, undated
     spans = _merged([(c.start, c.end) for c in clauses if c.rule.creates])
-    hits = _timing_hits(text, context.rules, spans, occurring)
-    kinds = index_kinds(text, context.rules, occurring)
+    hits = _timing_hits(text, gated, spans)
+    kinds = index_kinds(text, context.rules, gated)
     actors = _ClauseActors(clauses, text, context)
     for i, clause in enumerate(clauses):
         if not clause.rule.creates:
@@ -144,14 +148,14 @@ def _paragraph_mandates(
     return dated, undated
 
 
-def split_clauses(text: str, rules: LanguageRules, occurring: Set[str]) -> list[Clause]:
+def split_clauses(text: str, rules: ParagraphRules) -> list[Clause]:
     """Cut a paragraph at its operative verbs; text before the first verb is ignored.
 
     A verb counts where a clause may start (:func:`clause_starts`); where several verb rules
-    match, the earliest and then longest wins. ``occurring`` holds the rule literals found in
-    the paragraph (see :attr:`LanguageRules.paragraph_literals`).
+    match, the earliest and then longest wins. ``rules`` are the rules that may match the
+    paragraph (:meth:`LanguageRules.paragraph_rules`).
     """
-    gated = [(rule, gate) for rule, gate in rules.verb_gates if gate.may_match_with(occurring)]
+    gated = rules.verbs
     if not gated:
         return []
     found: list[tuple[int, int, int, VerbRule, re.Match[str]]] = []
@@ -192,18 +196,13 @@ def clause_starts(text: str) -> list[int]:
     return [start for start in starts if start < len(text)]
 
 
-def _timing_hits(
-    text: str, rules: LanguageRules, spans: list[tuple[int, int]], occurring: Set[str]
-) -> list[Hit]:
+def _timing_hits(text: str, rules: ParagraphRules, spans: list[tuple[int, int]]) -> list[Hit]:
     """Timing matches within ``spans`` (the creating clauses), overlaps resolved (earliest,
     then longest), ignores removed."""
-    gated = [
-        (rule, gate.pattern) for rule, gate in rules.timing_gates if gate.may_match_with(occurring)
-    ]
     hits: list[Hit] = []
     for start, end in spans:
-        for rule, pattern in gated:
-            hits.extend(Hit(rule, m) for m in pattern.finditer(text, start, end))
+        for rule, gate in rules.timing:
+            hits.extend(Hit.of(rule, m) for m in gate.pattern.finditer(text, start, end))
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     kept: list[Hit] = []
     for hit in hits:
@@ -610,19 +609,18 @@ class KindIndex:
         return (Kind(found[2].kind), found[2]) if found else None
 
 
-def index_kinds(text: str, rules: LanguageRules, occurring: Set[str]) -> KindIndex:
+def index_kinds(text: str, rules: LanguageRules, gated: ParagraphRules) -> KindIndex:
     """Find the kind words of a paragraph.
 
     A match inside an earlier one is dropped (« l'examen de la question » is an agenda item,
     not also a review). A kind word that completes another noun (« préparatifs du Congrès »,
     "preparations for the Congress") does not say what is asked, for the rules marked
-    complement_sensitive.
+    complement_sensitive. ``gated`` holds the kind rules that may match (see
+    :meth:`LanguageRules.paragraph_rules`).
     """
     complement = rules.compile(rules.complement)
     found: list[tuple[int, int, int, KindRule]] = []
-    for order, (rule, gate) in enumerate(rules.kind_gates):
-        if not gate.may_match_with(occurring):
-            continue
+    for order, rule, gate in gated.kinds:
         for match in gate.pattern.finditer(text):
             start = match.start()
             if not (

@@ -147,10 +147,18 @@ class LiteralFinder:
     """
 
     def __init__(self, gates: Iterable[Gate]) -> None:
+        gates = tuple(gates)
         literals = sorted({lit for gate in gates for lit in gate.literals or ()})
         self._pattern = re.compile(f"(?=({_trie(literals)}))") if literals else None
         self._prefixes = {
             literal: frozenset(p for p in literals if literal.startswith(p)) for literal in literals
+        }
+        self._always = frozenset(i for i, gate in enumerate(gates) if gate.literals is None)
+        self._opened = {
+            literal: frozenset(
+                i for i, gate in enumerate(gates) if not prefixes.isdisjoint(gate.literals or ())
+            )
+            for literal, prefixes in self._prefixes.items()
         }
 
     def occurring(self, folded: str) -> frozenset[str]:
@@ -159,6 +167,14 @@ class LiteralFinder:
             return frozenset()
         longest = set(self._pattern.findall(folded))
         return frozenset().union(*(self._prefixes[literal] for literal in longest))
+
+    def open_gates(self, folded: str) -> list[int]:
+        """The positions (in the order they were given) of the gates that let ``folded`` in:
+        those with a literal that occurs in it, and those with no literals."""
+        if self._pattern is None:
+            return sorted(self._always)
+        longest = set(self._pattern.findall(folded))
+        return sorted(self._always.union(*(self._opened[literal] for literal in longest)))
 
 
 def _trie(literals: list[str]) -> str:

@@ -12,6 +12,7 @@ import functools
 import os
 import re
 from collections.abc import Container
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -255,6 +256,18 @@ class LanguageRules(_Strict):
             (rule, Gate.of(self.compile(rf"(?P<verb>{rule.pattern})\b"))) for rule in self.verbs
         )
 
+    def paragraph_rules(self, folded: str) -> ParagraphRules:
+        """The verb, timing and kind rules whose gates let in a paragraph (``folded``, see
+        :func:`~tracker.literals.fold`), found with one scan of it."""
+        opened = self.paragraph_literals.open_gates(folded)
+        verbs, timing, kinds = self.verb_gates, self.timing_gates, self.kind_gates
+        first_timing, first_kind = len(verbs), len(verbs) + len(timing)
+        return ParagraphRules(
+            verbs=[verbs[i] for i in opened if i < first_timing],
+            timing=[timing[i - first_timing] for i in opened if first_timing <= i < first_kind],
+            kinds=[(i - first_kind, *kinds[i - first_kind]) for i in opened if i >= first_kind],
+        )
+
     @functools.cached_property
     def paragraph_literals(self) -> LiteralFinder:
         """The literals of every verb, timing and kind rule: one scan of a paragraph answers all
@@ -269,6 +282,16 @@ _COMPILED: dict[tuple[int, str, int], re.Pattern[str]] = {}
 @functools.lru_cache(maxsize=1024)
 def _compile(pattern: str, flags: int) -> re.Pattern[str]:
     return guarded(re.compile(pattern, flags))
+
+
+@dataclass(frozen=True)
+class ParagraphRules:
+    """The rules that may match one paragraph, each with its gate, in rule order (a kind rule
+    with its position among the kind rules)."""
+
+    verbs: list[tuple[VerbRule, Gate]]
+    timing: list[tuple[TimingRule, Gate]]
+    kinds: list[tuple[int, KindRule, Gate]]
 
 
 class Body(_Strict):
