@@ -225,3 +225,21 @@ def test_guards_change_no_match_in_mixed_text(toolkit: Toolkit, data: st.DataObj
 def test_a_pattern_with_inline_flags_keeps_no_guard() -> None:
     pattern = re.compile(r"(?i)session")
     assert guarded(pattern) is pattern
+
+
+def test_paragraph_rules_are_kept_per_literal_set_within_a_bound(
+    toolkit: Toolkit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tracker.rulebook as rulebook
+
+    rules = toolkit.languages["fr"]
+    same = [fold("Prie le Secrétaire général à sa session"), fold("prie X à sa session")]
+    assert rules.paragraph_rules(same[0]) is rules.paragraph_rules(same[1])
+    monkeypatch.setattr(rulebook, "PARAGRAPH_RULES_KEPT", 2)
+    texts = [fold(t) for t in ("Décide en 2030", "Prie le rapport", "Invite les tous les ans")]
+    for text in texts:
+        opened = rules.paragraph_rules(text)
+        assert [r.id for r, _ in opened.timing] == [
+            r.id for r, g in rules.timing_gates if g.may_match(text)
+        ]
+        assert len(rules._paragraph_rules_kept) <= 2

@@ -163,18 +163,23 @@ class LiteralFinder:
 
     def occurring(self, folded: str) -> frozenset[str]:
         """Every literal that occurs in ``folded``."""
+        return frozenset().union(*(self._prefixes[literal] for literal in self.found(folded)))
+
+    def found(self, folded: str) -> frozenset[str]:
+        """The longest literal found at each position of ``folded`` where one starts: all that
+        :meth:`opened_by` needs, and a small set that many paragraphs share."""
         if self._pattern is None:
             return frozenset()
-        longest = set(self._pattern.findall(folded))
-        return frozenset().union(*(self._prefixes[literal] for literal in longest))
+        return frozenset(self._pattern.findall(folded))
 
     def open_gates(self, folded: str) -> list[int]:
         """The positions (in the order they were given) of the gates that let ``folded`` in:
         those with a literal that occurs in it, and those with no literals."""
-        if self._pattern is None:
-            return sorted(self._always)
-        longest = set(self._pattern.findall(folded))
-        return sorted(self._always.union(*(self._opened[literal] for literal in longest)))
+        return self.opened_by(self.found(folded))
+
+    def opened_by(self, found: frozenset[str]) -> list[int]:
+        """:meth:`open_gates` of a text whose :meth:`found` literals are ``found``."""
+        return sorted(self._always.union(*(self._opened[literal] for literal in found)))
 
 
 def _trie(literals: list[str]) -> str:

@@ -258,14 +258,36 @@ class LanguageRules(_Strict):
 
     def paragraph_rules(self, folded: str) -> ParagraphRules:
         """The verb, timing and kind rules whose gates let in a paragraph (``folded``, see
-        :func:`~tracker.literals.fold`), found with one scan of it."""
-        opened = self.paragraph_literals.open_gates(folded)
+        :func:`~tracker.literals.fold`), found with one scan of it.
+
+        Which rules open depends only on the literals found, and paragraphs share those sets:
+        each set's answer is kept (up to :data:`PARAGRAPH_RULES_KEPT` sets).
+        """
+        found = self.paragraph_literals.found(folded)
+        kept = self._paragraph_rules_kept
+        rules = kept.get(found)
+        if rules is None:
+            if len(kept) >= PARAGRAPH_RULES_KEPT:
+                kept.clear()
+            rules = kept[found] = self._rules_opened(self.paragraph_literals.opened_by(found))
+        return rules
+
+    @functools.cached_property
+    def _paragraph_rules_kept(self) -> dict[frozenset[str], ParagraphRules]:
+        return {}
+
+    def _rules_opened(self, opened: list[int]) -> ParagraphRules:
+        """The rules of the gates at positions ``opened`` (verbs, then timing, then kinds)."""
         verbs, timing, kinds = self.verb_gates, self.timing_gates, self.kind_gates
         first_timing, first_kind = len(verbs), len(verbs) + len(timing)
         return ParagraphRules(
-            verbs=[verbs[i] for i in opened if i < first_timing],
-            timing=[timing[i - first_timing] for i in opened if first_timing <= i < first_kind],
-            kinds=[(i - first_kind, *kinds[i - first_kind]) for i in opened if i >= first_kind],
+            verbs=tuple(verbs[i] for i in opened if i < first_timing),
+            timing=tuple(
+                timing[i - first_timing] for i in opened if first_timing <= i < first_kind
+            ),
+            kinds=tuple(
+                (i - first_kind, *kinds[i - first_kind]) for i in opened if i >= first_kind
+            ),
         )
 
     @functools.cached_property
@@ -275,6 +297,10 @@ class LanguageRules(_Strict):
         gates = [*self.verb_gates, *self.timing_gates, *self.kind_gates]
         return LiteralFinder(gate for _, gate in gates)
 
+
+PARAGRAPH_RULES_KEPT = 4096
+"""Sets of paragraph literals whose rules a language keeps (a paragraph holds a handful of the
+rules' literals, so real texts repeat a few hundred sets)."""
 
 _COMPILED: dict[tuple[int, str, int], re.Pattern[str]] = {}
 
@@ -289,9 +315,9 @@ class ParagraphRules:
     """The rules that may match one paragraph, each with its gate, in rule order (a kind rule
     with its position among the kind rules)."""
 
-    verbs: list[tuple[VerbRule, Gate]]
-    timing: list[tuple[TimingRule, Gate]]
-    kinds: list[tuple[int, KindRule, Gate]]
+    verbs: tuple[tuple[VerbRule, Gate], ...]
+    timing: tuple[tuple[TimingRule, Gate], ...]
+    kinds: tuple[tuple[int, KindRule, Gate], ...]
 
 
 class Body(_Strict):
