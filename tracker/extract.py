@@ -128,6 +128,8 @@ def _paragraph_mandates(
         return dated, undated
     spans = _merged([(c.start, c.end) for c in clauses if c.rule.creates])
     hits = _timing_hits(text, gated, spans)
+    if not hits and not any(rule.kind in _UNDATED_KINDS for _, rule, _ in gated.kinds):
+        return dated, undated  # nothing to date, and no consultation or meeting to keep
     kinds = index_kinds(text, context.rules, gated)
     actors = _ClauseActors(clauses, text, context)
     for i, clause in enumerate(clauses):
