@@ -79,6 +79,7 @@ class Config:
 
     quick: bool
     extraction_docs: int
+    extraction_passes: int
     growth_sizes: tuple[int, ...]
     postgres_sizes: tuple[int, ...]
     query_rows: int
@@ -188,20 +189,19 @@ def bench_extraction(config: Config, report: Report) -> None:
     horizon = Horizon(TODAY)
     for warm in iter_corpus(8, config.seed, start=10**9):  # rule caches, outside the timing
         analyse(warm.source(), toolkit, horizon)
-    started = time.perf_counter()
-    analyses = [analyse(s, toolkit, horizon) for s in sources]
-    tracker_s = time.perf_counter() - started
+    analyses, tracker_s, regex_s, hits = [], float("inf"), float("inf"), 0
+    for _ in range(config.extraction_passes):  # interleaved, each side's best: noise only adds
+        started = time.perf_counter()
+        analyses = [analyse(s, toolkit, horizon) for s in sources]
+        tracker_s = min(tracker_s, time.perf_counter() - started)
+        started = time.perf_counter()
+        hits = sum(sum(1 for _ in BASELINE_REGEX.finditer(d.text)) for d in docs)
+        regex_s = min(regex_s, time.perf_counter() - started)
     planted = sum(len(d.planted) for d in docs)
     checks = [check(d, a.mandates) for d, a in zip(docs, analyses, strict=True)]
     found = sum(c.found for c in checks)
     unplanned = sum(c.unplanned for c in checks)
     missing = [p for c in checks for p in c.missing]
-
-    started = time.perf_counter()
-    hits = 0
-    for d in docs:
-        hits += sum(1 for _ in BASELINE_REGEX.finditer(d.text))
-    regex_s = time.perf_counter() - started
 
     mb = size / 1e6
     tracker_mbs, regex_mbs = mb / tracker_s, mb / regex_s
@@ -211,6 +211,7 @@ def bench_extraction(config: Config, report: Report) -> None:
         "bytes": size,
         "tracker_seconds": tracker_s,
         "regex_seconds": regex_s,
+        "passes": config.extraction_passes,
         "regex_matches": hits,
         "planted": planted,
         "found": found,
@@ -246,6 +247,11 @@ def bench_extraction(config: Config, report: Report) -> None:
         "met" if found == planted else f"NOT met: {planted - found} missing",
     )
     report.row("", "unplanned mandates (decoys fired)", str(unplanned), "", "", "0", "")
+    if config.extraction_passes > 1:
+        report.notes.append(
+            f"Extraction and the regex scan: the best of {config.extraction_passes} passes each,"
+            " taken in turn (a noisy machine only ever adds time)."
+        )
     if found != planted:
         report.failures.append(f"{planted - found} planted mandates not found")
     _dateparser(config, report, docs[: config.dateparser_docs], tracker_s / n)
@@ -586,6 +592,7 @@ def configure(args: argparse.Namespace) -> Config:
         return Config(
             quick=True,
             extraction_docs=50,
+            extraction_passes=1,
             growth_sizes=(50, 200),
             postgres_sizes=(50,),
             query_rows=10_000,
@@ -597,6 +604,7 @@ def configure(args: argparse.Namespace) -> Config:
     return Config(
         quick=False,
         extraction_docs=min(1_000, args.max_docs),
+        extraction_passes=3,
         growth_sizes=sizes,
         postgres_sizes=tuple(s for s in sizes if s <= args.postgres_max_docs),
         query_rows=args.query_rows,

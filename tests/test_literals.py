@@ -18,7 +18,7 @@ from tracker.literals import (
     guarded,
     required_literals,
 )
-from tracker.rulebook import LanguageRules
+from tracker.rulebook import LanguageRules, load_language
 
 
 @pytest.mark.parametrize(
@@ -228,14 +228,12 @@ def test_a_pattern_with_inline_flags_keeps_no_guard() -> None:
 
 
 def test_paragraph_rules_are_kept_per_literal_set_within_a_bound(
-    toolkit: Toolkit, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import tracker.rulebook as rulebook
-
-    rules = toolkit.languages["fr"]
+    rules = load_language("fr")  # its own cache, whatever other tests left in theirs
     same = [fold("Prie le Secrétaire général à sa session"), fold("prie X à sa session")]
     assert rules.paragraph_rules(same[0]) is rules.paragraph_rules(same[1])
-    monkeypatch.setattr(rulebook, "PARAGRAPH_RULES_KEPT", 2)
+    monkeypatch.setitem(LanguageRules.paragraph_rules.__globals__, "PARAGRAPH_RULES_KEPT", 2)
     texts = [fold(t) for t in ("Décide en 2030", "Prie le rapport", "Invite les tous les ans")]
     for text in texts:
         opened = rules.paragraph_rules(text)
