@@ -9,9 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tracker.analyse import Toolkit, load_toolkit
+from tracker.rulebook import LanguageRules
 from tracker.schedule import Horizon
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,3 +106,8 @@ def module_db_url(
         return
     with postgres_database() as url:
         yield url
+
+
+def draw_language(toolkit: Toolkit, data: st.DataObject) -> LanguageRules:
+    """The rules of one of the toolkit's languages, drawn by a hypothesis test."""
+    return toolkit.languages[data.draw(st.sampled_from(sorted(toolkit.languages)))]

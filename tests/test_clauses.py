@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import draw_language
 from tracker.analyse import Toolkit
 from tracker.extract import Clause, clause_starts, split_clauses
 from tracker.literals import fold
@@ -118,8 +119,7 @@ _GLUED = ["projet", "demand", "Brand", "l'", "les ", "x"]
 def test_split_clauses_finds_what_scanning_every_verb_rule_finds(
     toolkit: Toolkit, data: st.DataObject
 ) -> None:
-    lang = data.draw(st.sampled_from(sorted(toolkit.languages)))
-    rules = toolkit.languages[lang]
+    rules = draw_language(toolkit, data)
     words = [w for rule in rules.verbs for e in rule.examples for w in e.paragraph.split()]
     verbs = [
         w for rule in rules.verbs for w in re.findall(r"[^\W\d_]+(?: [^\W\d_]+)?", rule.pattern)

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import draw_language
 from tracker.analyse import Toolkit
 from tracker.lifecycle import all_examples
 from tracker.literals import (
@@ -74,8 +75,7 @@ def test_every_gate_lets_every_rule_example_in(toolkit: Toolkit) -> None:
 @settings(max_examples=150, deadline=None)
 @given(data=st.data())
 def test_gates_never_hide_a_match_in_mixed_text(toolkit: Toolkit, data: st.DataObject) -> None:
-    lang = data.draw(st.sampled_from(sorted(toolkit.languages)))
-    rules = toolkit.languages[lang]
+    rules = draw_language(toolkit, data)
     pieces = [w for text in _examples(rules) for w in text.split()]
     words = data.draw(st.lists(st.sampled_from(pieces), min_size=1, max_size=40))
     noise = data.draw(st.sampled_from(["", " İ", " ı", "\u00a0", " ß", " K"]))
@@ -121,8 +121,7 @@ def test_the_literal_finder_finds_overlapping_and_nested_literals(
 def test_one_literal_scan_answers_every_gate_as_the_gate_itself(
     toolkit: Toolkit, data: st.DataObject
 ) -> None:
-    lang = data.draw(st.sampled_from(sorted(toolkit.languages)))
-    rules = toolkit.languages[lang]
+    rules = draw_language(toolkit, data)
     pieces = [w for text in _examples(rules) for w in text.split()]
     words = data.draw(st.lists(st.sampled_from(pieces), min_size=1, max_size=40))
     folded = fold(" ".join(words))
