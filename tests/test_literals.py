@@ -112,8 +112,9 @@ def test_gates_never_hide_a_match_in_mixed_text(toolkit: Toolkit, data: st.DataO
 def test_the_literal_finder_finds_overlapping_and_nested_literals(
     literals: set[str], text: str, expected: set[str]
 ) -> None:
-    finder = LiteralFinder([Gate(re.compile("x"), frozenset(literals))])
-    assert finder.occurring(text) == expected
+    one_each = sorted(literals)
+    finder = LiteralFinder([Gate(re.compile("x"), frozenset({lit})) for lit in one_each])
+    assert {one_each[i] for i in finder.open_gates(text)} == expected
 
 
 @settings(max_examples=150, deadline=None)
@@ -125,10 +126,7 @@ def test_one_literal_scan_answers_every_gate_as_the_gate_itself(
     pieces = [w for text in _examples(rules) for w in text.split()]
     words = data.draw(st.lists(st.sampled_from(pieces), min_size=1, max_size=40))
     folded = fold(" ".join(words))
-    occurring = rules.paragraph_literals.occurring(folded)
     gates = [g for _, g in (*rules.verb_gates, *rules.timing_gates, *rules.kind_gates)]
-    for gate in gates:
-        assert gate.may_match_with(occurring) == gate.may_match(folded), gate.pattern.pattern
     opened = rules.paragraph_literals.open_gates(folded)
     assert opened == [i for i, gate in enumerate(gates) if gate.may_match(folded)]
     by_rules = rules.paragraph_rules(folded)

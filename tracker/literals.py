@@ -21,7 +21,7 @@ differs, every pattern simply gets no gate.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Set
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -131,11 +131,6 @@ class Gate:
                 return True
         return False
 
-    def may_match_with(self, occurring: Set[str]) -> bool:
-        """:meth:`may_match` given the literals that occur in the folded text (from a
-        :class:`LiteralFinder` that knows this gate's literals)."""
-        return self.literals is None or not self.literals.isdisjoint(occurring)
-
 
 class LiteralFinder:
     """Which of the literals of many gates occur in a folded text, found in one scan.
@@ -150,7 +145,7 @@ class LiteralFinder:
         gates = tuple(gates)
         literals = sorted({lit for gate in gates for lit in gate.literals or ()})
         self._pattern = re.compile(f"(?=({_trie(literals)}))") if literals else None
-        self._prefixes = {
+        prefixes_of = {
             literal: frozenset(p for p in literals if literal.startswith(p)) for literal in literals
         }
         self._always = frozenset(i for i, gate in enumerate(gates) if gate.literals is None)
@@ -158,12 +153,8 @@ class LiteralFinder:
             literal: frozenset(
                 i for i, gate in enumerate(gates) if not prefixes.isdisjoint(gate.literals or ())
             )
-            for literal, prefixes in self._prefixes.items()
+            for literal, prefixes in prefixes_of.items()
         }
-
-    def occurring(self, folded: str) -> frozenset[str]:
-        """Every literal that occurs in ``folded``."""
-        return frozenset().union(*(self._prefixes[literal] for literal in self.found(folded)))
 
     def found(self, folded: str) -> frozenset[str]:
         """The longest literal found at each position of ``folded`` where one starts: all that
