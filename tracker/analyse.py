@@ -109,9 +109,15 @@ def analyse(source: SourceText, toolkit: Toolkit, horizon: Horizon) -> Analysis:
     links = find_links(document, toolkit.lifecycle[document.meta.lang])
     if links.is_report:
         return Analysis(document, [], [], links)
+    return Analysis(document, *extract_and_date(document, toolkit, horizon), links)
+
+
+def extract_and_date(
+    document: Document, toolkit: Toolkit, horizon: Horizon
+) -> tuple[list[Mandate], list[Deliverable]]:
+    """The mandates of a read document and their deliverables dated within ``horizon``."""
     mandates = extract(document, toolkit.languages[document.meta.lang], toolkit.bodies)
-    deliverables = schedule(mandates, toolkit.calendars, horizon)
-    return Analysis(document, mandates, deliverables, links)
+    return mandates, schedule(mandates, toolkit.calendars, horizon)
 
 
 def example_document(example: Example, lang: str, toolkit: Toolkit) -> Document:
