@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
 
 from bench.corpus import check, iter_corpus  # noqa: E402
 from tracker.analyse import analyse, load_toolkit  # noqa: E402
-from tracker.pipeline import ingest  # noqa: E402
+from tracker.pipeline import Tally, ingest_stream  # noqa: E402
 from tracker.schedule import Horizon  # noqa: E402
 from tracker.settings import Settings  # noqa: E402
 from tracker.store import connect  # noqa: E402
@@ -127,21 +127,22 @@ def run_ingest(folder: Path, url: str) -> dict[str, Any]:
     started = time.perf_counter()
     engine = connect(url)
     workers = Settings().workers
-    outcomes = ingest(
-        [folder], engine, toolkit, Horizon(TODAY), NOW, progress=sampler.tick, workers=workers
-    )
+    tally = Tally()
+    for outcome in ingest_stream([folder], engine, toolkit, Horizon(TODAY), NOW, workers=workers):
+        tally.add(outcome)
+        sampler.tick()
     seconds = time.perf_counter() - started
     engine.dispose()
-    failed = [o for o in outcomes if o.failed]
+    failed = [o for o in tally.shown if o.failed]
     return {
         "mode": "ingest",
         "documents": count,
         "bytes": size,
         "seconds": seconds,
-        "failed": len(failed),
+        "failed": tally.failed,
         "first_failure": f"{failed[0].path}: {failed[0].error}" if failed else None,
-        "mandates": sum(o.mandates for o in outcomes),
-        "deliverables": sum(o.deliverables for o in outcomes),
+        "mandates": tally.mandates,
+        "deliverables": tally.deliverables,
         "peak_rss_mb": round(peak_mb(), 1),
         "workers": workers,
         "worker_peak_rss_mb": round(children_peak_mb(), 1),

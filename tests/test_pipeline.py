@@ -1,13 +1,20 @@
-"""The pipeline's parallel analysis: same stored schedule, same outcomes, in file order."""
+"""The pipeline: parallel analysis stores what serial analysis stores, in file order; outcomes
+stream one file at a time and a large ingest lists only what it must."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
+import pytest
+from sqlalchemy import text
+from typer.testing import CliRunner
+
 from tests.conftest import DATA, SAMPLES
+from tracker import pipeline
 from tracker.analyse import Toolkit
-from tracker.pipeline import PARALLEL_FROM, ingest
+from tracker.cli import app
+from tracker.pipeline import PARALLEL_FROM, SHOWN_FILES, Outcome, Tally, ingest, ingest_stream
 from tracker.query import Filters, Schedule
 from tracker.schedule import Horizon
 from tracker.store import connect
@@ -50,3 +57,49 @@ def test_two_workers_store_what_one_stores(
     stored = _schedule(parallel)
     assert stored == _schedule(serial)
     assert len(stored) >= 33
+
+
+def test_the_stream_stores_each_file_before_reading_the_next(
+    tmp_path: Path, toolkit: Toolkit, horizon: Horizon, sqlite_url: str
+) -> None:
+    engine = connect(sqlite_url)
+    stream = ingest_stream([SAMPLES], engine, toolkit, horizon, NOW)
+    first = next(stream)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM document")).scalar() == 1
+    rest = list(stream)
+    assert [first, *rest] == ingest([SAMPLES], connect(f"{sqlite_url}-2"), toolkit, horizon, NOW)
+
+
+def _outcome(n: int, failed: bool = False) -> Outcome:
+    if failed:
+        return Outcome(f"f{n}.txt", "failed", error="empty")
+    return Outcome(f"f{n}.txt", "stored", mandates=2, deliverables=3)
+
+
+def test_a_tally_lists_every_failure_and_only_the_first_files() -> None:
+    tally = Tally()
+    outcomes = [_outcome(n, failed=n in (5, SHOWN_FILES + 7)) for n in range(SHOWN_FILES + 50)]
+    for outcome in outcomes:
+        tally.add(outcome)
+    assert (tally.files, tally.failed) == (SHOWN_FILES + 50, 2)
+    assert (tally.mandates, tally.deliverables) == (2 * (SHOWN_FILES + 48), 3 * (SHOWN_FILES + 48))
+    assert tally.shown == [*outcomes[:SHOWN_FILES], outcomes[SHOWN_FILES + 7]]
+    assert tally.unlisted == 49
+
+
+def test_a_large_ingest_lists_its_failures_and_counts_the_rest(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "SHOWN_FILES", 2)
+    _corpus(tmp_path / "in", copies=1)  # five resolutions, then an empty file
+    url = f"sqlite:///{tmp_path}/db.sqlite"
+    done = runner.invoke(app, ["ingest", "--db", url, str(tmp_path / "in")])
+    assert done.exit_code == 1
+    rows = [line.split("│") for line in done.stdout.splitlines() if "│" in line]
+    assert [row[2].strip() for row in rows if row[2].strip()] == ["stored", "stored", "failed"]
+    assert "file is empty" in done.stdout
+    assert "3 more file(s) ingested without error are not listed" in done.stderr
+    assert "5 file(s) ingested, 1 failed" in done.stderr
+    listed = runner.invoke(app, ["ingest", "--db", url, "--json", str(tmp_path / "in")])
+    assert len(listed.stdout.splitlines()) == 6

@@ -25,7 +25,7 @@ from tracker.feeds.export import FeedSpec, build_feed
 from tracker.feeds.tokens import create_token, list_tokens, revoke_token
 from tracker.load import discover
 from tracker.model import SessionWindow
-from tracker.pipeline import Outcome, analyse_paths, count_files, ingest
+from tracker.pipeline import Outcome, Tally, analyse_paths, count_files, ingest_stream
 from tracker.query import Filters, Schedule
 from tracker.render import (
     json_lines,
@@ -101,24 +101,32 @@ def ingest_command(paths: Paths, db: DbOption = None, json: JsonOption = False) 
             if outcome.failed:
                 err.print(f"[red]error:[/red] {outcome.path}: {outcome.error}", highlight=False)
 
-        now = dt.datetime.now(dt.UTC)
-        outcomes = ingest(
+        tally = Tally()
+        stream = ingest_stream(
             paths,
             engine,
             toolkit,
             _horizon(settings),
-            now,
-            advance,
+            dt.datetime.now(dt.UTC),
             threshold=settings.review_threshold,
             workers=settings.workers,
         )
-    if json:
-        sys.stdout.write(json_lines(dataclasses.asdict(o) for o in outcomes))
-    else:
-        print_table(outcomes_table(outcomes))
-        failed = sum(o.failed for o in outcomes)
-        err.print(f"{len(outcomes) - failed} file(s) ingested, {failed} failed", highlight=False)
-    if any(o.failed for o in outcomes):
+        for outcome in stream:  # one at a time: memory stays flat however many files
+            advance(outcome)
+            tally.add(outcome)
+            if json:
+                sys.stdout.write(json_lines([dataclasses.asdict(outcome)]))
+    if not json:
+        print_table(outcomes_table(tally.shown))
+        if tally.unlisted:
+            err.print(
+                f"{tally.unlisted} more file(s) ingested without error are not listed"
+                " (--json lists every file)",
+                highlight=False,
+            )
+        ingested = tally.files - tally.failed
+        err.print(f"{ingested} file(s) ingested, {tally.failed} failed", highlight=False)
+    if tally.failed:
         raise typer.Exit(1)
 
 

@@ -15,7 +15,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
@@ -48,6 +48,35 @@ class Outcome:
 
 
 Progress = Callable[[Outcome], None]
+
+SHOWN_FILES = 100
+"""Up to this many files an ingest lists every file; beyond, only the failed ones."""
+
+
+@dataclass
+class Tally:
+    """What an ingest did so far, in memory that does not grow with the number of files:
+    counts, and the outcomes worth listing (every file of a small ingest, every failure)."""
+
+    files: int = 0
+    failed: int = 0
+    mandates: int = 0
+    deliverables: int = 0
+    shown: list[Outcome] = field(default_factory=list)
+
+    def add(self, outcome: Outcome) -> None:
+        """Count one file's outcome."""
+        self.files += 1
+        self.failed += outcome.failed
+        self.mandates += outcome.mandates
+        self.deliverables += outcome.deliverables
+        if outcome.failed or self.files <= SHOWN_FILES:
+            self.shown.append(outcome)
+
+    @property
+    def unlisted(self) -> int:
+        """How many files :attr:`shown` leaves out."""
+        return self.files - len(self.shown)
 
 
 def analyse_paths(
@@ -151,20 +180,42 @@ def ingest(
 ) -> list[Outcome]:
     """Analyse and store every file; returns one outcome per file, failures included.
 
-    Mandates extracted with a confidence below ``threshold`` wait in the review queue;
-    ``workers`` processes analyse while this one stores. Once something new is stored, the
-    lifecycle proposals it justifies (a report submitted, a request superseded) join the
-    review queue (:mod:`tracker.proposals`).
+    Keeps every outcome: for a corpus of any size, :func:`ingest_stream` holds none.
     """
-    outcomes: list[Outcome] = []
-    for result in analyse_paths(paths, toolkit, horizon, limits, workers):
-        outcome = result if isinstance(result, Outcome) else _store(engine, result, now, threshold)
+    outcomes = []
+    for outcome in ingest_stream(paths, engine, toolkit, horizon, now, limits, threshold, workers):
         outcomes.append(outcome)
         if progress:
             progress(outcome)
-    if any(o.status in ("stored", "replaced") for o in outcomes):
-        refresh_proposals(engine, now)
     return outcomes
+
+
+def ingest_stream(
+    paths: Iterable[Path],
+    engine: Engine,
+    toolkit: Toolkit,
+    horizon: Horizon,
+    now: dt.datetime,
+    limits: Limits = DEFAULT_LIMITS,
+    threshold: float = DEFAULT_REVIEW_THRESHOLD,
+    workers: int = 1,
+) -> Iterator[Outcome]:
+    """Analyse and store every file, yielding each file's outcome once it is stored (or has
+    failed), in file order; memory does not grow with the number of files.
+
+    Mandates extracted with a confidence below ``threshold`` wait in the review queue;
+    ``workers`` processes analyse while this one stores. Once the last file is done, if
+    anything new was stored, the lifecycle proposals it justifies (a report submitted, a
+    request superseded) join the review queue (:mod:`tracker.proposals`); a caller that stops
+    early skips that step.
+    """
+    stored = False
+    for result in analyse_paths(paths, toolkit, horizon, limits, workers):
+        outcome = result if isinstance(result, Outcome) else _store(engine, result, now, threshold)
+        stored = stored or outcome.status in ("stored", "replaced")
+        yield outcome
+    if stored:
+        refresh_proposals(engine, now)
 
 
 def _store(engine: Engine, analysis: Analysis, now: dt.datetime, threshold: float) -> Outcome:
