@@ -114,6 +114,28 @@ def test_discover_deduplicates_files_reached_twice(tmp_path: Path) -> None:
     assert files == [real] and errors == []
 
 
+def test_discover_deduplicates_a_file_linked_inside_the_one_folder(tmp_path: Path) -> None:
+    real = write(tmp_path / "docs" / "r.txt", b"texte")
+    (tmp_path / "docs" / "s.txt").symlink_to(real)
+    files, errors = discover([tmp_path / "docs"])
+    assert files == [real] and errors == []
+
+
+def test_discover_resolves_files_only_when_one_may_be_reached_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(5):
+        write(tmp_path / "docs" / f"r{n}.txt", b"texte")
+    resolved: list[str] = []
+    realpath = os.path.realpath
+    monkeypatch.setattr(os.path, "realpath", lambda p: resolved.append(p) or realpath(p))
+    files, _ = discover([tmp_path / "docs"])
+    assert len(files) == 5 and resolved == [str(tmp_path / "docs")]  # the folder, once
+    resolved.clear()
+    assert discover([tmp_path / "docs", tmp_path / "docs" / "r0.txt"])[0] == files
+    assert len(resolved) == 1 + 6  # the folder, then each file found
+
+
 # -- text files ---------------------------------------------------------------------------------
 
 

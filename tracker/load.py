@@ -175,25 +175,31 @@ def discover(paths: Iterable[Path]) -> tuple[FileList, list[LoadError]]:
     whatever their suffix, so that loading reports why they are refused. Symlinked folders are
     followed once (loops end), and files reached twice are returned once.
     """
+    paths = list(paths)
     found: list[str] = []
     errors: list[LoadError] = []
     visited: set[str] = set()
+    linked = False
     for path in paths:
         if path.is_dir():
-            _walk(str(path), visited, found, errors)
+            linked = _walk(str(path), visited, found, errors) or linked
         elif path.exists():
             found.append(str(path))
         else:
             reason = "broken symbolic link" if path.is_symlink() else "does not exist"
             errors.append(LoadError(path, reason))
+    if len(paths) < 2 and not linked:  # one folder and no link in it: no file twice
+        return FileList(found), errors
     unique: dict[str, str] = {}
     for file in found:
         unique.setdefault(os.path.realpath(file), file)
     return FileList(list(unique.values())), errors
 
 
-def _walk(root: str, visited: set[str], found: list[str], errors: list[LoadError]) -> None:
-    """Append the supported files under ``root``: each folder's files, then its subfolders."""
+def _walk(root: str, visited: set[str], found: list[str], errors: list[LoadError]) -> bool:
+    """Append the supported files under ``root``: each folder's files, then its subfolders.
+    Returns whether a symbolic link was met (through which a file may be reached twice)."""
+    linked = False
     stack = [root]
     while stack:
         folder = stack.pop()
@@ -212,6 +218,16 @@ def _walk(root: str, visited: set[str], found: list[str], errors: list[LoadError
             continue
         found.extend(e.path for e in entries if _is_file(e) and _suffix(e.name) in _FORMATS)
         stack.extend(reversed([e.path for e in entries if _is_dir(e)]))
+        linked = linked or any(_is_link(e) for e in entries)
+    return linked
+
+
+def _is_link(entry: os.DirEntry[str]) -> bool:
+    """Whether the entry is a symbolic link (True when that cannot be told)."""
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return True
 
 
 def _is_file(entry: os.DirEntry[str]) -> bool:
