@@ -4,6 +4,7 @@ re-ingestion keeping human decisions, and export/import between engines."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import subprocess
@@ -23,7 +24,8 @@ from tracker.pipeline import ingest
 from tracker.query import Filters, Schedule
 from tracker.review import decide, edit, queue
 from tracker.schedule import Horizon
-from tracker.store import connect
+from tracker.schedule import schedule as schedule_of
+from tracker.store import Scheduler, connect
 from tracker.users import add_user, check_owner, require_user
 from tracker.workflow import Workflow
 
@@ -41,6 +43,15 @@ def _copy_of_68_192(folder: Path) -> tuple[Path, str]:
 
 def _report(schedule: Schedule, paragraph: str = "18") -> Any:
     return next(v for v in schedule.upcoming(EVERYTHING) if v.paragraph == paragraph)
+
+
+def _scheduler(toolkit: Toolkit, horizon: Horizon) -> Scheduler:
+    return functools.partial(schedule_of, calendars=toolkit.calendars, horizon=horizon)
+
+
+def _dates(schedule: Schedule, mandate_id: str) -> list[tuple[Any, ...]]:
+    views = schedule.upcoming(EVERYTHING)
+    return [(v.session, v.date, v.due, v.basis) for v in views if v.mandate_id == mandate_id]
 
 
 @pytest.fixture
@@ -149,7 +160,7 @@ def test_review_queue_threshold_accept_reject_edit(
     first, second, third = waiting[:3]
     decide(engine, first.id, "accepted", "ana")
     decide(engine, second.id, "rejected", "ana")
-    edited = edit(engine, third.id, "ana", {"kind": "oral_update"})
+    edited = edit(engine, third.id, "ana", {"kind": "oral_update"}, _scheduler(toolkit, horizon))
     assert (edited.kind, edited.review_state) == ("oral_update", "edited")
     visible = {v.mandate_id for v in schedule.upcoming(EVERYTHING)}
     assert visible == {first.id, third.id}
@@ -174,6 +185,45 @@ def _flat(output: str) -> str:
 def _cli(runner: CliRunner, *args: str, user: str | None = "ana") -> Any:
     env = {"TRACKER_USER": user} if user else {}
     return runner.invoke(app, list(args), env=env)
+
+
+def test_editing_the_session_dates_the_mandate_again_and_reingest_keeps_it(
+    team: Engine, tmp_path: Path, toolkit: Toolkit, horizon: Horizon
+) -> None:
+    schedule = Schedule(team)
+    report, other = _report(schedule, "18"), _report(schedule, "16")
+    assert _dates(schedule, report.mandate_id) == [
+        (69, dt.date(2014, 9, 16), dt.date(2014, 7, 8), "official")
+    ]
+    Workflow(team, "ana").set_status(other.id, "in_progress")
+    Workflow(team, "ana").assign(report.id, "DESK")
+    Workflow(team, "ana").note(report.id, "draft with OLA")
+    edit(team, report.mandate_id, "ana", {"session": 70}, _scheduler(toolkit, horizon))
+    ((session, date, due, basis),) = _dates(schedule, report.mandate_id)
+    # GA 70 opened on 15 September 2015; the report is due weeks before
+    assert (session, date, basis) == (70, dt.date(2015, 9, 15), "official") and due < date
+    assert _report(schedule, "16").status == "in_progress"  # the others keep their state
+    moved = _report(schedule, "18")
+    assert moved.id != report.id and moved.owner == "DESK"  # the one deliverable moved
+    assert [n.text for n in schedule.notes(moved.id)] == ["draft with OLA"]
+    edited = _dates(schedule, report.mandate_id)
+    path, original = _copy_of_68_192(tmp_path)
+    path.write_text(original + "\n", encoding="utf-8")  # new bytes, same mandates
+    ingest([path], team, toolkit, horizon, NOW + dt.timedelta(days=1))
+    assert _dates(schedule, report.mandate_id) == edited
+
+
+def test_editing_the_kind_or_actor_keeps_the_dates(
+    team: Engine, toolkit: Toolkit, horizon: Horizon
+) -> None:
+    schedule = Schedule(team)
+    report = _report(schedule, "18")
+    before = _dates(schedule, report.mandate_id)
+    edit(team, report.mandate_id, "ana", {"actor": "UNODC"}, _scheduler(toolkit, horizon))
+    assert _dates(schedule, report.mandate_id) == before
+    edit(team, report.mandate_id, "ana", {"kind": "meeting"}, _scheduler(toolkit, horizon))
+    ((_, date, due, _),) = _dates(schedule, report.mandate_id)
+    assert date == before[0][1] and due == date  # no documentation deadline for a meeting
 
 
 def test_team_commands(runner: CliRunner, db_url: str) -> None:
@@ -243,6 +293,16 @@ def test_review_commands(runner: CliRunner, sqlite_url: str) -> None:
     assert shown == {mid, waiting[1]["id"]}
     left = runner.invoke(app, ["review", "--json", *db]).stdout.splitlines()
     assert len(left) == len(waiting) - 3
+    report = next(m for m in waiting if m["paragraph"] == "18")
+    moved = runner.invoke(app, ["review", "edit", report["id"], "--session", "70", *db], env=env)
+    assert moved.exit_code == 0, moved.output
+    rows = [
+        json.loads(line)
+        for line in runner.invoke(app, ["upcoming", *db, *period]).stdout.splitlines()
+    ]
+    assert {(r["session"], r["date"]) for r in rows if r["mandate_id"] == report["id"]} == {
+        (70, "2015-09-15")
+    }
 
 
 def _export(runner: CliRunner, url: str) -> str:

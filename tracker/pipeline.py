@@ -9,6 +9,7 @@ order of the files (the outcome does not depend on the number of workers).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import threading
 import time
@@ -25,8 +26,8 @@ from tracker.analyse import Analysis, Toolkit, analyse
 from tracker.errors import LoadError, TrackerError
 from tracker.load import Limits, discover, load_source
 from tracker.proposals import refresh as refresh_proposals
-from tracker.schedule import Horizon
-from tracker.store import DEFAULT_REVIEW_THRESHOLD, store_analysis
+from tracker.schedule import Horizon, schedule
+from tracker.store import DEFAULT_REVIEW_THRESHOLD, Scheduler, store_analysis
 
 DEFAULT_LIMITS = Limits()
 
@@ -210,18 +211,25 @@ def ingest_stream(
     early skips that step.
     """
     stored = False
+    scheduler = functools.partial(schedule, calendars=toolkit.calendars, horizon=horizon)
     for result in analyse_paths(paths, toolkit, horizon, limits, workers):
-        outcome = result if isinstance(result, Outcome) else _store(engine, result, now, threshold)
+        outcome = (
+            result
+            if isinstance(result, Outcome)
+            else _store(engine, result, now, threshold, scheduler)
+        )
         stored = stored or outcome.status in ("stored", "replaced")
         yield outcome
     if stored:
         refresh_proposals(engine, now)
 
 
-def _store(engine: Engine, analysis: Analysis, now: dt.datetime, threshold: float) -> Outcome:
+def _store(
+    engine: Engine, analysis: Analysis, now: dt.datetime, threshold: float, scheduler: Scheduler
+) -> Outcome:
     source = analysis.document.source
     try:
-        status = store_analysis(engine, analysis, now, threshold)
+        status = store_analysis(engine, analysis, now, threshold, scheduler)
     except TrackerError as exc:
         return Outcome(source, "failed", error=exc.message)
     return Outcome(source, status, len(analysis.mandates), len(analysis.deliverables))

@@ -17,7 +17,16 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from tracker.errors import UsageError
-from tracker.store import EDITABLE_FIELDS, AuditRow, DeliverableRow, DocumentRow, MandateRow
+from tracker.store import (
+    DATING_FIELDS,
+    EDITABLE_FIELDS,
+    AuditRow,
+    DeliverableRow,
+    DocumentRow,
+    MandateRow,
+    Scheduler,
+    redate_stored,
+)
 
 
 @dataclass(frozen=True)
@@ -71,14 +80,17 @@ def edit(
     mandate_id: str,
     actor: str,
     changes: dict[str, Any],
+    scheduler: Scheduler,
     now: dt.datetime | None = None,
 ) -> MandateReview:
     """Correct a mandate's fields (kind, actor, target_body, session, year); it counts as
-    accepted, in the ``edited`` state."""
+    accepted, in the ``edited`` state. A change of when it falls due (see
+    :data:`~tracker.store.DATING_FIELDS`) dates its document's mandates again with
+    ``scheduler``."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown or not changes:
         raise UsageError(f"edit one or more of: {', '.join(EDITABLE_FIELDS)}")
-    return _change(engine, mandate_id, actor, changes, "edited", now)
+    return _change(engine, mandate_id, actor, changes, "edited", now, scheduler)
 
 
 def _change(
@@ -88,6 +100,7 @@ def _change(
     changes: dict[str, Any],
     state: str,
     now: dt.datetime | None,
+    scheduler: Scheduler | None = None,
 ) -> MandateReview:
     moment = now or dt.datetime.now(dt.UTC)
     with Session(engine) as session, session.begin():
@@ -112,6 +125,9 @@ def _change(
                      old=None if o is None else str(o), new=None if n is None else str(n))
             for f, o, n in audit if o != n
         )  # fmt: skip
+        if scheduler is not None and not DATING_FIELDS.isdisjoint(changes):
+            session.flush()
+            redate_stored(session, row.document_id, scheduler, moment)
         document = session.get(DocumentRow, row.document_id)
         assert document is not None
         return _view(row, document)

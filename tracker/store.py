@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from sqlalchemy import (
     false,
     insert,
     inspect,
+    update,
 )
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Field, Session, SQLModel, col, create_engine, delete, select
@@ -38,7 +40,7 @@ from sqlmodel import Field, Session, SQLModel, col, create_engine, delete, selec
 from tracker.analyse import Analysis
 from tracker.errors import StoreError
 from tracker.lifecycle import DocumentLinks, Place
-from tracker.model import Deliverable, Document, Mandate
+from tracker.model import Deliverable, Document, Kind, Mandate, Recurrence
 from tracker.schedule import key_of, mandate_id
 
 
@@ -374,6 +376,91 @@ DEFAULT_REVIEW_THRESHOLD = 0.6
 VISIBLE_REVIEW_STATES = ("accepted", "edited")
 REVIEW_STATES = ("proposed", "accepted", "rejected", "edited")
 EDITABLE_FIELDS = ("kind", "actor", "target_body", "session", "year")
+DATING_FIELDS = frozenset({"kind", "target_body", "session", "year"})
+"""The editable fields a mandate's dates depend on (the kind sets the documentation deadline)."""
+
+Scheduler = Callable[[list[Mandate]], list[Deliverable]]
+"""Dates the mandates of one document (:func:`tracker.schedule.schedule` with the calendars
+and the horizon bound)."""
+
+
+def corrected(mandate: Mandate, edits: Mapping[str, Any]) -> Mandate:
+    """The mandate with a reviewer's edits (see :data:`EDITABLE_FIELDS`) applied."""
+    fields: dict[str, Any] = {k: Kind(v) if k == "kind" else v for k, v in edits.items()}
+    return replace(mandate, **fields)
+
+
+def redate_stored(
+    session: Session, document_id: str, scheduler: Scheduler, now: dt.datetime
+) -> None:
+    """Date a stored document's mandates again as they now stand (a reviewer's edits included)
+    and store their deliverables in place of the old ones.
+
+    A deliverable that keeps its identifier keeps its workflow state (status, owner, override,
+    version). So does the one deliverable of a mandate that had one and still has one, under
+    its new identifier (a corrected session moves it), and its notes follow it.
+    """
+    document = session.get(DocumentRow, document_id)
+    if document is None:
+        return
+    rows = session.exec(
+        select(MandateRow).where(MandateRow.document_id == document_id).order_by(col(MandateRow.id))
+    ).all()
+    previous = _previous_states(session, document_id)
+    ids = select(MandateRow.id).where(MandateRow.document_id == document_id)
+    session.exec(delete(DeliverableRow).where(col(DeliverableRow.mandate_id).in_(ids)))
+    deliverables = scheduler([_stored_mandate(row, document) for row in rows])
+    for old, new in _moved(previous, deliverables).items():
+        previous[new] = previous[old]
+        session.execute(
+            update(NoteRow).where(col(NoteRow.deliverable_id) == old).values(deliverable_id=new)
+        )
+    _insert(session, _deliverable_rows(deliverables, {r.id: r.kind for r in rows}, previous, now))
+
+
+def _moved(previous: dict[str, DeliverableRow], deliverables: list[Deliverable]) -> dict[str, str]:
+    """Old identifier → new one, for each mandate whose only deliverable changed identifier."""
+    gone: dict[str, list[str]] = {}
+    for row in previous.values():
+        gone.setdefault(row.mandate_id, []).append(row.id)
+    came: dict[str, list[str]] = {}
+    for d in deliverables:
+        came.setdefault(mandate_id(d.mandate), []).append(d.id)
+    return {
+        old[0]: came[m][0]
+        for m, old in gone.items()
+        if len(old) == 1 and len(came.get(m, ())) == 1 and came[m][0] != old[0]
+    }
+
+
+def _stored_mandate(row: MandateRow, document: DocumentRow) -> Mandate:
+    """The mandate a stored row holds, as extraction made it (plus the row's edits)."""
+    recurrence = Recurrence(**json.loads(row.recurrence)) if row.recurrence else None
+    return Mandate(
+        source=document.source,
+        symbol=document.symbol,
+        lang=document.lang,
+        adopting_body=document.adopting_body,
+        paragraph=row.paragraph,
+        occurrence=row.occurrence,
+        verb=row.verb,
+        actor=row.actor,
+        kind=Kind(row.kind),
+        target_body=row.target_body,
+        session=row.session,
+        year=row.year,
+        date=row.date,
+        recurrence=recurrence,
+        quote=row.quote,
+        quote_start=row.quote_start,
+        quote_end=row.quote_end,
+        rule=row.rule,
+        confidence=row.confidence,
+        reason=row.reason,
+        title=document.title or "",
+        part=row.part,
+        precedes=row.precedes,
+    )
 
 
 def store_analysis(
@@ -381,13 +468,15 @@ def store_analysis(
     analysis: Analysis,
     now: dt.datetime,
     threshold: float = DEFAULT_REVIEW_THRESHOLD,
+    scheduler: Scheduler | None = None,
 ) -> str:
     """Store one document's analysis; returns "stored", "replaced", "unchanged" or "duplicate"
     (the same bytes are already stored under another name).
 
     Mandates below ``threshold`` are stored as ``proposed`` (the review queue); a replaced
-    document keeps the review decisions of its mandates and the workflow state of its
-    deliverables (status, owner, override, version), by identifier.
+    document keeps the review decisions and edits of its mandates and the workflow state of
+    its deliverables (status, owner, override, version), by identifier. A mandate whose edits
+    change its dates (see :data:`DATING_FIELDS`) is dated again with ``scheduler``.
     """
     document = analysis.document
     key = key_of(document.meta.symbol, document.meta.lang, document.source)
@@ -412,7 +501,8 @@ def store_analysis(
                 _review(session, row, reviews.get(row.id), texts, threshold, now)
             _insert(session, mandates)
             kinds = {row.id: row.kind for row in mandates}
-            _insert(session, _deliverable_rows(analysis.deliverables, kinds, previous, now))
+            deliverables = _dated(analysis, reviews, scheduler)
+            _insert(session, _deliverable_rows(deliverables, kinds, previous, now))
         return "replaced" if existing else "stored"
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot store: {_first_line(exc)}") from exc
@@ -480,6 +570,17 @@ def _review(
         AuditRow(entity="mandate", entity_id=row.id, actor="ingest", at=now, field=f, old=o, new=n)
         for f, o, n in audit
     )
+
+
+def _dated(
+    analysis: Analysis, reviews: dict[str, _Review], scheduler: Scheduler | None
+) -> list[Deliverable]:
+    """The analysis's deliverables, or, when a reviewer's edits kept from before change when
+    a mandate falls due, those of the mandates as edited."""
+    edits = {i: json.loads(r.edits) for i, r in reviews.items() if r.edits}
+    if scheduler is None or not any(not DATING_FIELDS.isdisjoint(e) for e in edits.values()):
+        return analysis.deliverables
+    return scheduler([corrected(m, edits.get(mandate_id(m), {})) for m in analysis.mandates])
 
 
 def _same_bytes_stored(session: Session, sha256: str) -> bool:
