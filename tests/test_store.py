@@ -8,15 +8,17 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from sqlmodel import Session, select
 
 from tests.conftest import SAMPLES
 from tracker.analyse import Toolkit, analyse
 from tracker.errors import StoreError
 from tracker.load import load_source
+from tracker.model import Deliverable, Mandate
 from tracker.pipeline import ingest
 from tracker.query import Filters, Schedule
-from tracker.schedule import Horizon
-from tracker.store import connect, store_analysis
+from tracker.schedule import Horizon, mandate_id, schedule
+from tracker.store import DocumentRow, connect, redate_stored, store_analysis
 
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
 EVERYTHING = Filters(start=dt.date(2000, 1, 1), until=dt.date(2040, 1, 1), include_undated=True)
@@ -143,3 +145,24 @@ def test_sequence_counts_date_changes_and_notes_are_kept(
     ]
     assert len(schedule.occurrences(observance.mandate_id)) >= 20
     assert same.document_url == "https://undocs.org/fr/A/RES/68/192"
+
+
+def test_dating_a_stored_document_again_rebuilds_its_mandates_and_changes_nothing(
+    sqlite_url: str, toolkit: Toolkit, horizon: Horizon
+) -> None:
+    engine = connect(sqlite_url)
+    ingest([SAMPLES], engine, toolkit, horizon, NOW)
+    before = Schedule(engine).upcoming(EVERYTHING)
+    given: list[Mandate] = []
+
+    def scheduler(mandates: list[Mandate]) -> list[Deliverable]:
+        given.extend(mandates)
+        return schedule(mandates, toolkit.calendars, horizon)
+
+    analysed = [analyse(load_source(p), toolkit, horizon) for p in sorted(SAMPLES.glob("*.*"))]
+    with Session(engine) as session, session.begin():
+        for document_id in session.exec(select(DocumentRow.id)).all():
+            redate_stored(session, document_id, scheduler, NOW)
+    expected = [m for a in analysed for m in a.mandates]
+    assert sorted(given, key=mandate_id) == sorted(expected, key=mandate_id)
+    assert Schedule(engine).upcoming(EVERYTHING) == before

@@ -435,31 +435,16 @@ def _moved(previous: dict[str, DeliverableRow], deliverables: list[Deliverable])
 
 def _stored_mandate(row: MandateRow, document: DocumentRow) -> Mandate:
     """The mandate a stored row holds, as extraction made it (plus the row's edits)."""
-    recurrence = Recurrence(**json.loads(row.recurrence)) if row.recurrence else None
+    columns: dict[str, Any] = {name: getattr(row, name) for name in _MANDATE_COLUMNS}
     return Mandate(
         source=document.source,
         symbol=document.symbol,
         lang=document.lang,
         adopting_body=document.adopting_body,
-        paragraph=row.paragraph,
-        occurrence=row.occurrence,
-        verb=row.verb,
-        actor=row.actor,
         kind=Kind(row.kind),
-        target_body=row.target_body,
-        session=row.session,
-        year=row.year,
-        date=row.date,
-        recurrence=recurrence,
-        quote=row.quote,
-        quote_start=row.quote_start,
-        quote_end=row.quote_end,
-        rule=row.rule,
-        confidence=row.confidence,
-        reason=row.reason,
+        recurrence=Recurrence(**json.loads(row.recurrence)) if row.recurrence else None,
         title=document.title or "",
-        part=row.part,
-        precedes=row.precedes,
+        **columns,
     )
 
 
@@ -679,29 +664,21 @@ def _paragraph_rows(key: str, document: Document) -> list[ParagraphRow]:
     ]
 
 
+_MANDATE_COLUMNS = (
+    "paragraph", "occurrence", "verb", "actor", "target_body", "session", "year", "date",
+    "quote", "quote_start", "quote_end", "rule", "confidence", "reason", "part", "precedes",
+)  # fmt: skip
+"""The fields a mandate row stores as they are (kind and recurrence are converted)."""
+
+
 def _mandate_rows(key: str, mandates: list[Mandate]) -> list[MandateRow]:
     return [
         MandateRow(
             id=mandate_id(m),
             document_id=key,
-            paragraph=m.paragraph,
-            occurrence=m.occurrence,
-            verb=m.verb,
-            actor=m.actor,
             kind=str(m.kind),
-            target_body=m.target_body,
-            session=m.session,
-            year=m.year,
-            date=m.date,
             recurrence=json.dumps(m.recurrence.as_json()) if m.recurrence else None,
-            quote=m.quote,
-            quote_start=m.quote_start,
-            quote_end=m.quote_end,
-            rule=m.rule,
-            confidence=m.confidence,
-            reason=m.reason,
-            part=m.part,
-            precedes=m.precedes,
+            **{name: getattr(m, name) for name in _MANDATE_COLUMNS},
         )
         for m in mandates
     ]
