@@ -224,27 +224,26 @@ def _walk(root: str, visited: set[str], found: list[str], errors: list[LoadError
 
 def _is_link(entry: os.DirEntry[str]) -> bool:
     """Whether the entry is a symbolic link (True when that cannot be told)."""
-    try:
-        return entry.is_symlink()
-    except OSError:
-        return True
+    return _entry_is(entry.is_symlink, when_unknown=True)
 
 
 def _is_file(entry: os.DirEntry[str]) -> bool:
     """Whether the entry is a file or a link to one (False for a link that loops, like
     ``Path.is_file``)."""
-    try:
-        return entry.is_file()
-    except OSError:
-        return False
+    return _entry_is(entry.is_file, when_unknown=False)
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
     """Whether the entry is a folder or a link to one (False for a link that loops)."""
+    return _entry_is(entry.is_dir, when_unknown=False)
+
+
+def _entry_is(test: Callable[[], bool], when_unknown: bool) -> bool:
+    """``test()``, or ``when_unknown`` if the system cannot tell (a loop, no permission)."""
     try:
-        return entry.is_dir()
+        return test()
     except OSError:
-        return False
+        return when_unknown
 
 
 def _suffix(name: str) -> str:
