@@ -174,7 +174,7 @@ def test_first_characters(pattern: str, expected: set[str] | None) -> None:
     assert (set(found) if found is not None else None) == expected
 
 
-_GUARD = re.compile(r"\(\?=\[(?:\\.|[^\]\\])*\]\)\(\?:(.*)\)", re.S)
+_GUARD = re.compile(r"\(\?=(?:\[(?:\\.|[^\]\\])*\]){1,2}\)\(\?:(.*)\)", re.S)
 
 
 def _guarded_patterns(toolkit: Toolkit) -> list[tuple[re.Pattern[str], re.Pattern[str]]]:

@@ -193,15 +193,21 @@ def _trie_pattern(node: dict[str, Any]) -> str:
 
 
 _MAX_FIRST_CHARACTERS = 40
+_MAX_PREFIXES = 4096
 
 
 def guarded(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """``pattern`` with a lookahead on the characters its matches start with, or ``pattern``
-    itself when they cannot be told (a class, a category, a match that may be empty)."""
-    first = first_characters(pattern)
-    if not first or len(first) > _MAX_FIRST_CHARACTERS:
+    itself when they cannot be told (a class, a category, a match that may be empty).
+
+    When every match has a second character from a set that can be told, the lookahead tests
+    it too, « (?=[ib…][ny…]) »: most positions whose character may start a match are followed
+    by one that may not."""
+    leading = leading_characters(pattern, 2)
+    if not leading or len(leading[0]) > _MAX_FIRST_CHARACTERS:
         return pattern
-    lookahead = "[" + "".join(re.escape(c) for c in sorted(first)) + "]"
+    classes = leading if len(leading[-1]) <= _MAX_FIRST_CHARACTERS else leading[:1]
+    lookahead = "".join("[" + "".join(re.escape(c) for c in sorted(s)) + "]" for s in classes)
     try:
         return re.compile(f"(?={lookahead})(?:{pattern.pattern})", pattern.flags)
     except re.error:  # inline global flags must stay at the start: no guard
@@ -211,53 +217,87 @@ def guarded(pattern: re.Pattern[str]) -> re.Pattern[str]:
 def first_characters(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """The characters (as written; the pattern's flags apply) every match starts with; None
     when unknown or when a match may be empty."""
+    leading = leading_characters(pattern, 1)
+    return leading[0] if leading else None
+
+
+def leading_characters(pattern: re.Pattern[str], width: int) -> tuple[frozenset[str], ...] | None:
+    """The characters (as written; the pattern's flags apply) a match may have at each of its
+    first ``width`` positions, one set per position; fewer sets when a match may be shorter,
+    None when unknown or when a match may be empty."""
     if sre_parse is None or pattern.flags & re.VERBOSE:
         return None
     try:
-        first, may_be_empty = _first(list(sre_parse.parse(pattern.pattern, pattern.flags)))
+        prefixes = _prefixes(list(sre_parse.parse(pattern.pattern, pattern.flags)), width)
     except Exception:  # noqa: BLE001 - an unreadable tree only means no guard
         return None
-    return None if first is None or may_be_empty else frozenset(first)
+    if not prefixes or "" in prefixes:
+        return None
+    shortest = min(len(p) for p in prefixes)
+    return tuple(frozenset(p[i] for p in prefixes) for i in range(shortest))
 
 
-def _first(items: list[tuple[Any, Any]]) -> tuple[set[str] | None, bool]:
-    """The first characters of a sequence and whether it may match the empty string."""
-    found: set[str] = set()
+def _prefixes(items: list[tuple[Any, Any]], width: int) -> set[str] | None:
+    """The first ``width`` characters of every string a sequence matches (the whole string when
+    shorter); None when an item cannot be told or there are too many."""
+    found = {""}
     for op, value in items:
-        first, may_be_empty = _first_of_item(op, value)
-        if first is None:
-            return None, False
-        found |= first
-        if not may_be_empty:
-            return found, False
-    return found, True
+        if all(len(prefix) >= width for prefix in found):
+            break
+        item = _item_prefixes(op, value, width)
+        if item is None:
+            return None
+        found = _joined(found, item, width)
+        if len(found) > _MAX_PREFIXES:
+            return None
+    return found
 
 
-def _first_of_item(op: Any, value: Any) -> tuple[set[str] | None, bool]:
+def _joined(heads: set[str], tails: set[str], width: int) -> set[str]:
+    """Each head followed by each tail, cut at ``width`` (a head that long stays as it is)."""
+    return {h if len(h) >= width else (h + t)[:width] for h in heads for t in tails}
+
+
+def _item_prefixes(op: Any, value: Any, width: int) -> set[str] | None:
     if op is sre_constants.LITERAL:
-        return {chr(value)}, False
+        return {chr(value)}
     if op in (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT):
-        return set(), True  # zero width: the next item gives the character
+        return {""}  # zero width
     group = _group_items(op, value)
     if group is not None:
-        return _first(group)
+        return _prefixes(group, width)
     if _is_repeat(op):
-        low, high, body = value
-        first, may_be_empty = _first(list(body)) if high else (set(), True)
-        return first, may_be_empty or low == 0
+        return _repeat_prefixes(value, width)
     if op is sre_constants.IN:
-        return _class_characters(value), False
+        characters = _class_characters(value)
+        return set(characters) if characters is not None else None
     if op is sre_constants.BRANCH:
         found: set[str] = set()
-        any_empty = False
         for branch in value[1]:
-            first, may_be_empty = _first(list(branch))
-            if first is None:
-                return None, False
-            found |= first
-            any_empty = any_empty or may_be_empty
-        return found, any_empty
-    return None, False
+            prefixes = _prefixes(list(branch), width)
+            if prefixes is None:
+                return None
+            found |= prefixes
+        return found
+    return None
+
+
+def _repeat_prefixes(value: Any, width: int) -> set[str] | None:
+    """Prefixes of a repeat: ``low`` to ``high`` times the body (beyond ``low + width`` times,
+    no new prefix can appear)."""
+    low, high, body = value
+    inner = _prefixes(list(body), width)
+    if inner is None:
+        return None
+    found: set[str] = set()
+    repeated = {""}
+    for times in range(min(high, low + width) + 1):
+        if times >= low:
+            found |= repeated
+        repeated = _joined(repeated, inner, width)
+        if len(repeated) > _MAX_PREFIXES:
+            return None
+    return found
 
 
 def _class_characters(items: list[tuple[Any, Any]]) -> set[str] | None:
