@@ -17,6 +17,7 @@ from tracker.literals import (
     first_characters,
     fold,
     guarded,
+    leading_characters,
     required_literals,
 )
 from tracker.rulebook import LanguageRules, load_language
@@ -172,6 +173,25 @@ def test_every_lifecycle_gate_lets_every_lifecycle_example_in(toolkit: Toolkit) 
 def test_first_characters(pattern: str, expected: set[str] | None) -> None:
     found = first_characters(re.compile(pattern, re.I))
     assert (set(found) if found is not None else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"\bsession", [{"s"}, {"e"}]),
+        (r"(?:19|20)\d\d", [{"1", "2"}, {"9", "0"}]),
+        (r"\b(?:in|by) (?:early )?\d", [{"i", "b"}, {"n", "y"}]),
+        (r"(?:a|b)?c", [{"a", "b", "c"}]),  # "c" alone: no second character
+        (r"(?:ab)+", [{"a"}, {"b"}]),
+        (r"a(?=b)c", [{"a"}, {"c"}]),  # a lookahead takes no place
+        (r"[a-c]x{0,2}d", [{"a", "b", "c"}, {"x", "d"}]),
+        (r"a\w", [{"a"}]),  # a category: the second cannot be told
+        (r"x*", None),
+    ],
+)
+def test_leading_characters(pattern: str, expected: list[set[str]] | None) -> None:
+    found = leading_characters(re.compile(pattern, re.I), 2)
+    assert ([set(s) for s in found] if found is not None else None) == expected
 
 
 _GUARD = re.compile(r"\(\?=(?:\[(?:\\.|[^\]\\])*\]){1,2}\)\(\?:(.*)\)", re.S)

@@ -228,7 +228,8 @@ def leading_characters(pattern: re.Pattern[str], width: int) -> tuple[frozenset[
     if sre_parse is None or pattern.flags & re.VERBOSE:
         return None
     try:
-        prefixes = _prefixes(list(sre_parse.parse(pattern.pattern, pattern.flags)), width)
+        tree = list(sre_parse.parse(pattern.pattern, pattern.flags))
+        prefixes = _prefixes(tree, width, cut_at_unknown=True)
     except Exception:  # noqa: BLE001 - an unreadable tree only means no guard
         return None
     if not prefixes or "" in prefixes:
@@ -237,16 +238,19 @@ def leading_characters(pattern: re.Pattern[str], width: int) -> tuple[frozenset[
     return tuple(frozenset(p[i] for p in prefixes) for i in range(shortest))
 
 
-def _prefixes(items: list[tuple[Any, Any]], width: int) -> set[str] | None:
+def _prefixes(
+    items: list[tuple[Any, Any]], width: int, cut_at_unknown: bool = False
+) -> set[str] | None:
     """The first ``width`` characters of every string a sequence matches (the whole string when
-    shorter); None when an item cannot be told or there are too many."""
+    shorter); None when an item cannot be told or there are too many. With ``cut_at_unknown``,
+    an item that cannot be told ends the sequence instead: what comes before still holds."""
     found = {""}
     for op, value in items:
         if all(len(prefix) >= width for prefix in found):
             break
         item = _item_prefixes(op, value, width)
         if item is None:
-            return None
+            return found if cut_at_unknown else None
         found = _joined(found, item, width)
         if len(found) > _MAX_PREFIXES:
             return None
