@@ -48,3 +48,17 @@ def test_quick_mode(tmp_path: Path) -> None:
     assert result["query"]["p95_s"] > 0
     assert "| extraction" in done.stdout
     assert (tmp_path / "latest.md").read_text(encoding="utf-8").startswith("## Benchmark")
+
+
+def test_heap_readings_run() -> None:
+    done = subprocess.run(
+        [sys.executable, "bench/heap.py", "--docs", "30", "--cache-kib", "1024"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert lines[0] == "SQLite page cache cap: 1,024 KiB"
+    assert [line.split(":")[0] for line in lines[1:3]] == ["document      10", "document      30"]
