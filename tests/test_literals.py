@@ -186,6 +186,7 @@ def test_first_characters(pattern: str, expected: set[str] | None) -> None:
         (r"a(?=b)c", [{"a"}, {"c"}]),  # a lookahead takes no place
         (r"[a-c]x{0,2}d", [{"a", "b", "c"}, {"x", "d"}]),
         (r"a\w", [{"a"}]),  # a category: the second cannot be told
+        (r"[,;]\s+(?:and\s+)?|(?<=\s)and\s+", [{",", ";", "a"}]),  # …nor after a branch's
         (r"x*", None),
     ],
 )

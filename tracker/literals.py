@@ -223,34 +223,38 @@ def first_characters(pattern: re.Pattern[str]) -> frozenset[str] | None:
 
 def leading_characters(pattern: re.Pattern[str], width: int) -> tuple[frozenset[str], ...] | None:
     """The characters (as written; the pattern's flags apply) a match may have at each of its
-    first ``width`` positions, one set per position; fewer sets when a match may be shorter,
-    None when unknown or when a match may be empty."""
+    first ``width`` positions, one set per position, up to the first position that cannot be
+    told or that a match may not reach; None when not even the first can."""
     if sre_parse is None or pattern.flags & re.VERBOSE:
         return None
     try:
-        tree = list(sre_parse.parse(pattern.pattern, pattern.flags))
-        prefixes = _prefixes(tree, width, cut_at_unknown=True)
+        prefixes = _prefixes(list(sre_parse.parse(pattern.pattern, pattern.flags)), width)
     except Exception:  # noqa: BLE001 - an unreadable tree only means no guard
         return None
-    if not prefixes or "" in prefixes:
-        return None
-    shortest = min(len(p) for p in prefixes)
-    return tuple(frozenset(p[i] for p in prefixes) for i in range(shortest))
+    classes: list[frozenset[str]] = []
+    for i in range(width):
+        if prefixes is None or any(len(p) <= i or p[i] == _UNKNOWN for p in prefixes):
+            break
+        classes.append(frozenset(p[i] for p in prefixes))
+    return tuple(classes) or None
 
 
-def _prefixes(
-    items: list[tuple[Any, Any]], width: int, cut_at_unknown: bool = False
-) -> set[str] | None:
+_UNKNOWN = "\uffff"
+"""Stands for a character that cannot be told (a category, any character…) in a prefix; a
+prefix is padded with it to the full width, so nothing is joined after it."""
+
+
+def _prefixes(items: list[tuple[Any, Any]], width: int) -> set[str] | None:
     """The first ``width`` characters of every string a sequence matches (the whole string when
-    shorter); None when an item cannot be told or there are too many. With ``cut_at_unknown``,
-    an item that cannot be told ends the sequence instead: what comes before still holds."""
+    shorter, :data:`_UNKNOWN` where a character cannot be told); None when there are too many
+    to list."""
     found = {""}
     for op, value in items:
         if all(len(prefix) >= width for prefix in found):
             break
         item = _item_prefixes(op, value, width)
         if item is None:
-            return found if cut_at_unknown else None
+            return None
         found = _joined(found, item, width)
         if len(found) > _MAX_PREFIXES:
             return None
@@ -274,7 +278,7 @@ def _item_prefixes(op: Any, value: Any, width: int) -> set[str] | None:
         return _repeat_prefixes(value, width)
     if op is sre_constants.IN:
         characters = _class_characters(value)
-        return set(characters) if characters is not None else None
+        return set(characters) if characters is not None else {_UNKNOWN * width}
     if op is sre_constants.BRANCH:
         found: set[str] = set()
         for branch in value[1]:
@@ -283,7 +287,7 @@ def _item_prefixes(op: Any, value: Any, width: int) -> set[str] | None:
                 return None
             found |= prefixes
         return found
-    return None
+    return {_UNKNOWN * width}  # any character, a category, a back-reference…
 
 
 def _repeat_prefixes(value: Any, width: int) -> set[str] | None:
