@@ -4,7 +4,6 @@ re-ingestion keeping human decisions, and export/import between engines."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import os
 import subprocess
@@ -23,9 +22,8 @@ from tracker.errors import ConflictError, UsageError
 from tracker.pipeline import ingest
 from tracker.query import Filters, Schedule
 from tracker.review import decide, edit, queue
-from tracker.schedule import Horizon
-from tracker.schedule import schedule as schedule_of
-from tracker.store import Scheduler, connect
+from tracker.schedule import Horizon, Scheduler, scheduler
+from tracker.store import connect
 from tracker.users import add_user, check_owner, require_user
 from tracker.workflow import Workflow
 
@@ -46,7 +44,7 @@ def _report(schedule: Schedule, paragraph: str = "18") -> Any:
 
 
 def _scheduler(toolkit: Toolkit, horizon: Horizon) -> Scheduler:
-    return functools.partial(schedule_of, calendars=toolkit.calendars, horizon=horizon)
+    return scheduler(toolkit.calendars, horizon)
 
 
 def _dates(schedule: Schedule, mandate_id: str) -> list[tuple[Any, ...]]:

@@ -952,15 +952,13 @@ def review_edit_command(
     """Correct a mandate's fields; it then counts as accepted ("edited")."""
     from tracker.calendars import load_calendars
     from tracker.review import edit
-    from tracker.schedule import schedule as schedule_deliverables
+    from tracker.schedule import scheduler
 
     fields = {"kind": kind, "actor": actor, "target_body": target, "session": session, "year": year}
     changes = {k: v for k, v in fields.items() if v is not None}
     schedule, who = _acting(db, as_)
-    scheduler = functools.partial(
-        schedule_deliverables, calendars=load_calendars(), horizon=_horizon(Settings())
-    )
-    edited = edit(schedule.engine, mandate_id, who, changes, scheduler)
+    dating = scheduler(load_calendars(), _horizon(Settings()))
+    edited = edit(schedule.engine, mandate_id, who, changes, dating)
     if json:
         sys.stdout.write(json_lines([edited.as_json()]))
     else:

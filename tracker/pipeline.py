@@ -9,7 +9,6 @@ order of the files (the outcome does not depend on the number of workers).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
 import threading
 import time
@@ -26,8 +25,8 @@ from tracker.analyse import Analysis, Toolkit, analyse
 from tracker.errors import LoadError, TrackerError
 from tracker.load import Limits, discover, load_source
 from tracker.proposals import refresh as refresh_proposals
-from tracker.schedule import Horizon, schedule
-from tracker.store import DEFAULT_REVIEW_THRESHOLD, Scheduler, store_analysis
+from tracker.schedule import Horizon, Scheduler, scheduler
+from tracker.store import DEFAULT_REVIEW_THRESHOLD, store_analysis
 
 DEFAULT_LIMITS = Limits()
 
@@ -211,12 +210,12 @@ def ingest_stream(
     early skips that step.
     """
     stored = False
-    scheduler = functools.partial(schedule, calendars=toolkit.calendars, horizon=horizon)
+    dating = scheduler(toolkit.calendars, horizon)
     for result in analyse_paths(paths, toolkit, horizon, limits, workers):
         outcome = (
             result
             if isinstance(result, Outcome)
-            else _store(engine, result, now, threshold, scheduler)
+            else _store(engine, result, now, threshold, dating)
         )
         stored = stored or outcome.status in ("stored", "replaced")
         yield outcome

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from tracker.errors import UsageError
+from tracker.schedule import Scheduler
 from tracker.store import (
     DATING_FIELDS,
     EDITABLE_FIELDS,
@@ -24,7 +25,6 @@ from tracker.store import (
     DeliverableRow,
     DocumentRow,
     MandateRow,
-    Scheduler,
     redate_stored,
 )
 

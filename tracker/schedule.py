@@ -9,8 +9,9 @@ cannot be dated is kept with basis "unknown" and no date.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -51,6 +52,15 @@ def mandate_id(mandate: Mandate) -> str:
 
 def _digest(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+Scheduler = Callable[[list[Mandate]], list[Deliverable]]
+"""Dates the mandates of one document: :func:`schedule` with the calendars and horizon bound."""
+
+
+def scheduler(calendars: Calendars, horizon: Horizon) -> Scheduler:
+    """:func:`schedule` with ``calendars`` and ``horizon`` bound."""
+    return functools.partial(schedule, calendars=calendars, horizon=horizon)
 
 
 def schedule(mandates: list[Mandate], calendars: Calendars, horizon: Horizon) -> list[Deliverable]:

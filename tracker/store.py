@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,7 @@ from tracker.analyse import Analysis
 from tracker.errors import StoreError
 from tracker.lifecycle import DocumentLinks, Place
 from tracker.model import Deliverable, Document, Kind, Mandate, Recurrence
-from tracker.schedule import key_of, mandate_id
+from tracker.schedule import Scheduler, key_of, mandate_id
 
 
 class DocumentRow(SQLModel, table=True):
@@ -378,10 +378,6 @@ REVIEW_STATES = ("proposed", "accepted", "rejected", "edited")
 EDITABLE_FIELDS = ("kind", "actor", "target_body", "session", "year")
 DATING_FIELDS = frozenset({"kind", "target_body", "session", "year"})
 """The editable fields a mandate's dates depend on (the kind sets the documentation deadline)."""
-
-Scheduler = Callable[[list[Mandate]], list[Deliverable]]
-"""Dates the mandates of one document (:func:`tracker.schedule.schedule` with the calendars
-and the horizon bound)."""
 
 
 def corrected(mandate: Mandate, edits: Mapping[str, Any]) -> Mandate:
