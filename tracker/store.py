@@ -14,8 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -380,12 +379,6 @@ DATING_FIELDS = frozenset({"kind", "target_body", "session", "year"})
 """The editable fields a mandate's dates depend on (the kind sets the documentation deadline)."""
 
 
-def corrected(mandate: Mandate, edits: Mapping[str, Any]) -> Mandate:
-    """The mandate with a reviewer's edits (see :data:`EDITABLE_FIELDS`) applied."""
-    fields: dict[str, Any] = {k: Kind(v) if k == "kind" else v for k, v in edits.items()}
-    return replace(mandate, **fields)
-
-
 def redate_stored(
     session: Session, document_id: str, scheduler: Scheduler, now: dt.datetime
 ) -> None:
@@ -473,7 +466,8 @@ def store_analysis(
             if existing is not None:
                 _delete_document(session, key)
                 session.flush()
-            _insert(session, [_document_row(key, analysis, now)])
+            document_row = _document_row(key, analysis, now)
+            _insert(session, [document_row])
             _insert(session, _link_rows(key, analysis.links))
             _insert(session, _paragraph_rows(key, document))
             mandates = _mandate_rows(key, analysis.mandates)
@@ -482,7 +476,7 @@ def store_analysis(
                 _review(session, row, reviews.get(row.id), texts, threshold, now)
             _insert(session, mandates)
             kinds = {row.id: row.kind for row in mandates}
-            deliverables = _dated(analysis, reviews, scheduler)
+            deliverables = _dated(analysis, mandates, document_row, scheduler)
             _insert(session, _deliverable_rows(deliverables, kinds, previous, now))
         return "replaced" if existing else "stored"
     except SQLAlchemyError as exc:
@@ -554,14 +548,18 @@ def _review(
 
 
 def _dated(
-    analysis: Analysis, reviews: dict[str, _Review], scheduler: Scheduler | None
+    analysis: Analysis,
+    rows: list[MandateRow],
+    document: DocumentRow,
+    scheduler: Scheduler | None,
 ) -> list[Deliverable]:
-    """The analysis's deliverables, or, when a reviewer's edits kept from before change when
-    a mandate falls due, those of the mandates as edited."""
-    edits = {i: json.loads(r.edits) for i, r in reviews.items() if r.edits}
-    if scheduler is None or not any(not DATING_FIELDS.isdisjoint(e) for e in edits.values()):
+    """The analysis's deliverables, or, when the rows carry a reviewer's edits (kept from
+    before, see :func:`_review`) that change when a mandate falls due, those of the mandates
+    as the rows now hold them."""
+    edited = (json.loads(row.edits) for row in rows if row.edits)
+    if scheduler is None or all(DATING_FIELDS.isdisjoint(edits) for edits in edited):
         return analysis.deliverables
-    return scheduler([corrected(m, edits.get(mandate_id(m), {})) for m in analysis.mandates])
+    return scheduler([_stored_mandate(row, document) for row in rows])
 
 
 def _same_bytes_stored(session: Session, sha256: str) -> bool:
