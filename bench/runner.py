@@ -209,22 +209,21 @@ def bench_extraction(config: Config, report: Report) -> None:
     mandates: list[list[Mandate]] = []
     hits = 0
     for _ in range(config.extraction_passes):  # in turn, each side's best: noise only adds
-        mandates, _ = _timed(stages, seconds, "stages")
-        whole_mandates, _ = _timed(whole, seconds, "analyse")
-        hits, _ = _timed(regex, seconds, "regex")
+        mandates = _timed(stages, seconds, "stages")
+        whole_mandates = _timed(whole, seconds, "analyse")
+        hits = _timed(regex, seconds, "regex")
         if whole_mandates != mandates:
             report.failures.append("analyse and the stages it runs found different mandates")
     _extraction_rows(config, report, docs, size, seconds, mandates, hits)
     _dateparser(config, report, docs[: config.dateparser_docs], seconds["stages"] / len(docs))
 
 
-def _timed(run: Callable[[], T], best: dict[str, float], side: str) -> tuple[T, float]:
-    """``run()`` and its time, which also lowers ``best[side]`` when it is the best yet."""
+def _timed(run: Callable[[], T], best: dict[str, float], side: str) -> T:
+    """``run()``, whose time lowers ``best[side]`` when it is the best yet."""
     started = time.perf_counter()
     result = run()
-    elapsed = time.perf_counter() - started
-    best[side] = min(best[side], elapsed)
-    return result, elapsed
+    best[side] = min(best[side], time.perf_counter() - started)
+    return result
 
 
 def _extraction_rows(

@@ -14,7 +14,6 @@ from tracker.lifecycle import all_examples
 from tracker.literals import (
     Gate,
     LiteralFinder,
-    first_characters,
     fold,
     guarded,
     leading_characters,
@@ -171,8 +170,8 @@ def test_every_lifecycle_gate_lets_every_lifecycle_example_in(toolkit: Toolkit) 
     ],
 )
 def test_first_characters(pattern: str, expected: set[str] | None) -> None:
-    found = first_characters(re.compile(pattern, re.I))
-    assert (set(found) if found is not None else None) == expected
+    found = leading_characters(re.compile(pattern, re.I), 1)
+    assert (set(found[0]) if found is not None else None) == expected
 
 
 @pytest.mark.parametrize(

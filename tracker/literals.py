@@ -214,13 +214,6 @@ def guarded(pattern: re.Pattern[str]) -> re.Pattern[str]:
         return pattern
 
 
-def first_characters(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """The characters (as written; the pattern's flags apply) every match starts with; None
-    when unknown or when a match may be empty."""
-    leading = leading_characters(pattern, 1)
-    return leading[0] if leading else None
-
-
 def leading_characters(pattern: re.Pattern[str], width: int) -> tuple[frozenset[str], ...] | None:
     """The characters (as written; the pattern's flags apply) a match may have at each of its
     first ``width`` positions, one set per position, up to the first position that cannot be
