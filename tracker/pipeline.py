@@ -13,7 +13,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
@@ -46,8 +46,6 @@ class Outcome:
         """Whether the file could not be ingested."""
         return self.status == "failed"
 
-
-Progress = Callable[[Outcome], None]
 
 SHOWN_FILES = 100
 """Up to this many files an ingest lists every file; beyond, only the failed ones."""
@@ -173,7 +171,6 @@ def ingest(
     toolkit: Toolkit,
     horizon: Horizon,
     now: dt.datetime,
-    progress: Progress | None = None,
     limits: Limits = DEFAULT_LIMITS,
     threshold: float = DEFAULT_REVIEW_THRESHOLD,
     workers: int = 1,
@@ -182,12 +179,7 @@ def ingest(
 
     Keeps every outcome: for a corpus of any size, :func:`ingest_stream` holds none.
     """
-    outcomes = []
-    for outcome in ingest_stream(paths, engine, toolkit, horizon, now, limits, threshold, workers):
-        outcomes.append(outcome)
-        if progress:
-            progress(outcome)
-    return outcomes
+    return list(ingest_stream(paths, engine, toolkit, horizon, now, limits, threshold, workers))
 
 
 def ingest_stream(
