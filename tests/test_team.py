@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -209,6 +210,44 @@ def test_editing_the_session_dates_the_mandate_again_and_reingest_keeps_it(
     path.write_text(original + "\n", encoding="utf-8")  # new bytes, same mandates
     ingest([path], team, toolkit, horizon, NOW + dt.timedelta(days=1))
     assert _dates(schedule, report.mandate_id) == edited
+
+
+def test_editing_the_session_of_a_recurring_review_moves_the_series_and_its_states(
+    team: Engine, toolkit: Toolkit, horizon: Horizon, tmp_path: Path
+) -> None:
+    schedule = Schedule(team)
+    review = _report(schedule, "4")  # « tous les quatre ans, à compter de sa 72e session »
+    series = schedule.occurrences(review.mandate_id)
+    assert [v.session for v in series][:3] == [72, 76, 80]
+    Workflow(team, "ana").set_status(series[0].id, "done")
+    Workflow(team, "ana").note(series[1].id, "start consultations early")
+    edit(team, review.mandate_id, "ana", {"session": 73}, _scheduler(toolkit, horizon))
+    moved = schedule.occurrences(review.mandate_id)
+    assert [v.session for v in moved][:3] == [73, 77, 81]  # the series starts where edited
+    assert moved[0].recurrence == {"every": 4, "unit": "session", "start": 73}
+    assert all(v.basis in ("official", "projected") for v in moved)
+    assert (moved[0].status, moved[1].status) == ("done", "open")  # the nth keeps its state
+    assert [n.text for n in schedule.notes(moved[1].id)] == ["start consultations early"]
+    assert schedule.notes(series[1].id) == []
+    path, original = _copy_of_68_192(tmp_path)
+    path.write_text(original + "\n", encoding="utf-8")  # new bytes, same mandates
+    ingest([path], team, toolkit, horizon, NOW + dt.timedelta(days=1))
+    again = schedule.occurrences(review.mandate_id)
+    assert [replace(v, ingested_at=None) for v in again] == [
+        replace(v, ingested_at=None) for v in moved
+    ]
+
+
+def test_a_series_that_now_starts_later_keeps_the_states_of_the_sessions_it_keeps(
+    team: Engine, toolkit: Toolkit, horizon: Horizon
+) -> None:
+    schedule = Schedule(team)
+    series = schedule.occurrences(_report(schedule, "4").mandate_id)
+    Workflow(team, "ana").set_status(series[0].id, "done")  # session 72
+    Workflow(team, "ana").set_status(series[1].id, "in_progress")  # session 76
+    edit(team, series[0].mandate_id, "ana", {"session": 76}, _scheduler(toolkit, horizon))
+    later = schedule.occurrences(series[0].mandate_id)
+    assert [(v.session, v.status) for v in later][:2] == [(76, "in_progress"), (80, "open")]
 
 
 def test_editing_the_kind_or_actor_keeps_the_dates(

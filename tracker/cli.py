@@ -943,8 +943,10 @@ def review_edit_command(
     kind: Annotated[str | None, typer.Option("--kind", help="report, oral_update…")] = None,
     actor: Annotated[str | None, typer.Option("--actor", help="Who must act.")] = None,
     target: Annotated[str | None, typer.Option("--target", help="Receiving body.")] = None,
-    session: Annotated[int | None, typer.Option("--session", help="Session number.")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="Year.")] = None,
+    session: Annotated[
+        int | None, typer.Option("--session", help="Session number (a series: its first).")
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Year (a series: its first).")] = None,
     as_: AsOption = None,
     db: DbOption = None,
     json: JsonOption = False,

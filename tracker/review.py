@@ -25,6 +25,7 @@ from tracker.store import (
     DeliverableRow,
     DocumentRow,
     MandateRow,
+    apply_edits,
     redate_stored,
 )
 
@@ -109,8 +110,7 @@ def _change(
             raise UsageError(f"no mandate with id '{mandate_id}'")
         audit = [(name, getattr(row, name), value) for name, value in changes.items()]
         audit.append(("review_state", row.review_state, state))
-        for name, value in changes.items():
-            setattr(row, name, value)
+        apply_edits(row, changes)
         if changes:
             row.edits = json.dumps({**json.loads(row.edits or "{}"), **changes}, sort_keys=True)
         row.review_state, row.reviewed_by, row.changed = state, actor, False

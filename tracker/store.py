@@ -386,8 +386,9 @@ def redate_stored(
     and store their deliverables in place of the old ones.
 
     A deliverable that keeps its identifier keeps its workflow state (status, owner, override,
-    version). So does the one deliverable of a mandate that had one and still has one, under
-    its new identifier (a corrected session moves it), and its notes follow it.
+    version). The deliverables of a mandate that change identifier (a corrected session moves
+    them) take over the state and notes of the old ones in the order they fall (see
+    :func:`_moved`).
     """
     document = session.get(DocumentRow, document_id)
     if document is None:
@@ -408,18 +409,31 @@ def redate_stored(
 
 
 def _moved(previous: dict[str, DeliverableRow], deliverables: list[Deliverable]) -> dict[str, str]:
-    """Old identifier → new one, for each mandate whose only deliverable changed identifier."""
-    gone: dict[str, list[str]] = {}
+    """Old identifier → new one, for each mandate whose deliverables all changed identifier.
+
+    They are paired in the order they fall: the first report of a series that now starts a
+    session later is still the first report. A mandate that keeps some of its identifiers
+    keeps those only (a series that now starts later drops its first sessions).
+    """
+    gone: dict[str, list[DeliverableRow]] = {}
     for row in previous.values():
-        gone.setdefault(row.mandate_id, []).append(row.id)
+        gone.setdefault(row.mandate_id, []).append(row)
     came: dict[str, list[str]] = {}
-    for d in deliverables:
+    for d in deliverables:  # scheduled in the order they fall
         came.setdefault(mandate_id(d.mandate), []).append(d.id)
-    return {
-        old[0]: came[m][0]
-        for m, old in gone.items()
-        if len(old) == 1 and len(came.get(m, ())) == 1 and came[m][0] != old[0]
-    }
+    moved: dict[str, str] = {}
+    for mandate, rows in gone.items():
+        new = came.get(mandate, [])
+        if not any(i in previous for i in new):
+            moved.update(zip([row.id for row in sorted(rows, key=_falls)], new, strict=False))
+    return moved
+
+
+def _falls(row: DeliverableRow) -> tuple[int, int, dt.date]:
+    """When a stored deliverable falls, for ordering a mandate's (undated ones last)."""
+    unknown = 10**6
+    when = row.date or row.window_start or row.before or dt.date.max
+    return (row.session or unknown, row.year or unknown, when)
 
 
 def _stored_mandate(row: MandateRow, document: DocumentRow) -> Mandate:
@@ -435,6 +449,20 @@ def _stored_mandate(row: MandateRow, document: DocumentRow) -> Mandate:
         title=document.title or "",
         **columns,
     )
+
+
+def apply_edits(row: MandateRow, edits: dict[str, Any]) -> None:
+    """Set a reviewer's edits on a mandate row.
+
+    The session (or year) edited on a mandate that recurs by sessions (or years) is the first
+    of its series.
+    """
+    for name, value in edits.items():
+        setattr(row, name, value)
+    recurrence = json.loads(row.recurrence) if row.recurrence else None
+    if recurrence and recurrence["unit"] in edits:
+        recurrence["start"] = edits[recurrence["unit"]]
+        row.recurrence = json.dumps(recurrence)
 
 
 def store_analysis(
@@ -533,8 +561,7 @@ def _review(
     changed = (before.quote, before.paragraph_text) != (row.quote, texts.get(row.paragraph))
     row.reviewed_by, row.edits = before.reviewed_by, before.edits
     row.review_state, row.changed = before.state, before.changed or changed
-    for name, value in json.loads(before.edits or "{}").items():
-        setattr(row, name, value)
+    apply_edits(row, json.loads(before.edits or "{}"))
     if not changed:
         return
     row.review_state = automatic if before.reviewed_by is None else "proposed"
