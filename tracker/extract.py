@@ -121,15 +121,18 @@ def _paragraph_mandates(
     """Mandates with a time, and undated candidates, of one operative paragraph."""
     text = paragraph.text
     gated = context.rules.paragraph_rules(fold(text))
-    clauses = split_clauses(text, gated)
     dated: list[tuple[Mandate, Clause]] = []
     undated: list[tuple[Mandate, Clause]] = []
+    may_keep_undated = any(rule.kind in _UNDATED_KINDS for _, rule, _ in gated.kinds)
+    if not gated.timing and not may_keep_undated:
+        return dated, undated  # nothing can be dated, and no consultation or meeting to keep
+    clauses = split_clauses(text, gated)
     if not any(clause.rule.creates for clause in clauses):
         return dated, undated
     spans = _merged([(c.start, c.end) for c in clauses if c.rule.creates])
     hits = _timing_hits(text, gated, spans)
-    if not hits and not any(rule.kind in _UNDATED_KINDS for _, rule, _ in gated.kinds):
-        return dated, undated  # nothing to date, and no consultation or meeting to keep
+    if not hits and not may_keep_undated:
+        return dated, undated
     kinds = index_kinds(text, context.rules, gated)
     actors = _ClauseActors(clauses, text, context)
     for i, clause in enumerate(clauses):
