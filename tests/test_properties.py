@@ -12,6 +12,7 @@ import json
 import random
 import shutil
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from typer.testing import CliRunner
 from tests.conftest import SAMPLES, TODAY
 from tracker.analyse import Analysis, Toolkit, analyse
 from tracker.cli import app
-from tracker.model import SourceText
+from tracker.model import Kind, Mandate, Recurrence, SourceText, evolve
 from tracker.schedule import Horizon
 
 SEEDS = sorted(SAMPLES.glob("*.txt"))
@@ -205,3 +206,18 @@ def test_a_body_line_wrapped_in_a_narrow_column_is_still_the_body_line(toolkit: 
     analysis = run(toolkit, text)
     assert analysis.document.meta.adopting_body == "HRC"
     assert [(m.target_body, m.session) for m in analysis.mandates] == [("HRC", 47)]
+
+
+@given(session=st.integers(1, 200) | st.none(), every=st.integers(1, 10))
+@settings(max_examples=20, deadline=None)
+def test_evolve_copies_as_dataclasses_replace_does(session: int | None, every: int) -> None:
+    recurrence = Recurrence(every=2, unit="session", start=71)
+    quote = "à sa 71e session"
+    mandate = Mandate("a.txt", None, "fr", "GA", "3", 1, "Prie", "SG", Kind.REPORT, "GA", 71,
+                      None, None, recurrence, quote, 0, 16, "r", 0.9, "why")  # fmt: skip
+    changes = {"session": session, "recurrence": evolve(recurrence, every=every)}
+    assert evolve(mandate, **changes) == replace(mandate, **changes)
+    assert evolve(recurrence, every=every) == replace(recurrence, every=every)
+    assert mandate.session == 71 and recurrence.every == 2  # the originals are left as they were
+    with pytest.raises(TypeError, match="no field sesion"):
+        evolve(mandate, sesion=session)

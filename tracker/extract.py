@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from tracker.literals import fold, guarded
-from tracker.model import Document, Kind, Mandate, Paragraph, Recurrence
+from tracker.model import Document, Kind, Mandate, Paragraph, Recurrence, evolve
 from tracker.numbers import parse_cardinal, parse_ordinal
 from tracker.rulebook import (
     Bodies,
@@ -111,7 +111,7 @@ def _numbered(mandates: list[Mandate], document: Document) -> list[Mandate]:
     numbered = []
     for mandate in mandates:
         counts[mandate.paragraph] = counts.get(mandate.paragraph, 0) + 1
-        numbered.append(replace(mandate, occurrence=counts[mandate.paragraph]))
+        numbered.append(evolve(mandate, occurrence=counts[mandate.paragraph]))
     return numbered
 
 
@@ -363,8 +363,8 @@ def _with_day(mandate: Mandate, hit: Hit, context: Context) -> Mandate:
     """Add the year or date stated beside a session (« … session, le 26 octobre 2026 »)."""
     if hit.rule.yields == "date":
         date = _date(hit, context)
-        return replace(mandate, date=date, year=date.year) if date else mandate
-    return replace(mandate, year=int(hit.group("year") or 0) or None)
+        return evolve(mandate, date=date, year=date.year) if date else mandate
+    return evolve(mandate, year=int(hit.group("year") or 0) or None)
 
 
 def _start_session(hit: Hit) -> bool:
@@ -393,7 +393,7 @@ def _anchor_mandates(
             _conjoined_bodies(paragraph.text[clause.verb_end : clause.end], context) or targets
         )
     for body in targets:
-        yield from _timed(replace(base, target_body=body), anchor, context)
+        yield from _timed(evolve(base, target_body=body), anchor, context)
 
 
 def _timed(base: Mandate, anchor: Hit, context: Context) -> Iterator[Mandate]:
@@ -405,24 +405,24 @@ def _timed(base: Mandate, anchor: Hit, context: Context) -> Iterator[Mandate]:
     elif yields == "sessions":
         ordinal = context.rules.compile("{ORD}")
         for match in ordinal.finditer(anchor.match.group(0)):
-            yield replace(base, session=parse_ordinal(match.group(0), lexicon))
+            yield evolve(base, session=parse_ordinal(match.group(0), lexicon))
     elif yields in ("session", "start"):
-        yield replace(base, session=parse_ordinal(anchor.group("ord") or "", lexicon))
+        yield evolve(base, session=parse_ordinal(anchor.group("ord") or "", lexicon))
     elif yields == "next_session":
         session = context.document.meta.session
         same = base.target_body == context.body
-        yield replace(base, session=session + 1 if session and same else None)
+        yield evolve(base, session=session + 1 if session and same else None)
     elif yields == "session_year":
         year = int(anchor.group("year") or 0) or None
         body = context.bodies.get(base.target_body or "")
         named = body is not None and body.sessions_named_by_year
-        yield replace(base, year=year, session=year if named else None)
+        yield evolve(base, year=year, session=year if named else None)
     elif yields == "year":
-        yield replace(base, year=int(anchor.group("year") or 0) or None)
+        yield evolve(base, year=int(anchor.group("year") or 0) or None)
     elif yields == "date":
         date = _date(anchor, context)
         if date:
-            yield replace(base, date=date, year=date.year)
+            yield evolve(base, date=date, year=date.year)
     elif yields in ("recurrence", "event"):
         yield base
 
@@ -464,7 +464,7 @@ def _mandate(
     )
     confidence = min(clause.rule.confidence, anchor.rule.confidence) - (0 if kind_match else 0.1)
     kind_rule = kind_match[1].id if kind_match else "default"
-    return replace(
+    return evolve(
         _blank_mandate(clause, actor, kind, target, paragraph, context, anchor.start, anchor.end),
         rule=anchor.rule.id,
         confidence=round(confidence, 2),
@@ -522,8 +522,8 @@ def _observance(base: Mandate, anchor: Hit, context: Context) -> Mandate:
         month = context.rules.lexicon.months[month_name.lower()]
         recurrence = Recurrence(every=1, unit="year", month=month, day=day)
         start = anchor.match.start("day")
-        return replace(base, recurrence=recurrence, quote_start=start, **common)  # type: ignore[arg-type]
-    return replace(base, year=int(anchor.group("year") or 0) or None, **common)  # type: ignore[arg-type]
+        return evolve(base, recurrence=recurrence, quote_start=start, **common)
+    return evolve(base, year=int(anchor.group("year") or 0) or None, **common)
 
 
 def _with_recurrence(
@@ -535,9 +535,7 @@ def _with_recurrence(
         if mandate.recurrence is None:
             return mandate
         every = _every(recurrences[0], context) if recurrences else 1
-        return replace(
-            mandate, recurrence=replace(mandate.recurrence, every=every, start=start_year)
-        )
+        return evolve(mandate, recurrence=evolve(mandate.recurrence, every=every, start=start_year))
     if not recurrences:
         return mandate
     every = _every(recurrences[0], context)
@@ -546,13 +544,11 @@ def _with_recurrence(
         body = context.bodies.get(mandate.target_body or "")
         per_year = body.sessions_per_year if body else 1
         sessions = every * per_year if unit == "year" else every
-        return replace(
+        return evolve(
             mandate, recurrence=Recurrence(every=sessions, unit="session", start=mandate.session)
         )
     start = mandate.year or start_year
-    return replace(
-        mandate, year=start, recurrence=Recurrence(every=every, unit="year", start=start)
-    )
+    return evolve(mandate, year=start, recurrence=Recurrence(every=every, unit="year", start=start))
 
 
 def _every(hit: Hit, context: Context) -> int:
@@ -581,7 +577,7 @@ def _with_quote(mandate: Mandate, paragraph: Paragraph, hits: list[Hit]) -> Mand
     """Quote the words stating the deadline: the anchor and its recurrence, start or day."""
     end = max(h.end for h in hits)
     start = min([mandate.quote_start, *(h.start for h in hits[1:])])
-    return replace(mandate, quote=paragraph.text[start:end], quote_start=start, quote_end=end)
+    return evolve(mandate, quote=paragraph.text[start:end], quote_start=start, quote_end=end)
 
 
 def _date(anchor: Hit, context: Context) -> dt.date | None:
@@ -790,7 +786,7 @@ def _undated_candidate(
     blank = _blank_mandate(
         clause, actor, kind_match[0], context.body, paragraph, context, start, end
     )
-    return replace(
+    return evolve(
         blank,
         rule=kind_match[1].id,
         confidence=round(clause.rule.confidence * 0.7, 2),
@@ -811,7 +807,7 @@ def _linked_candidates(
         for number in later:
             report = _feeding_report(candidate, dated.get(number or "", []), document, context)
             if report:
-                yield replace(
+                yield evolve(
                     candidate,
                     precedes=report.paragraph,
                     reason=f"{candidate.reason}; feeds the report of paragraph {report.paragraph}",
