@@ -25,6 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import ahocorasick
+
 try:  # CPython 3.11+
     from re import _constants as sre_constants  # type: ignore[attr-defined]
     from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -135,33 +137,27 @@ class Gate:
 class LiteralFinder:
     """Which of the literals of many gates occur in a folded text, found in one scan.
 
-    Checking forty gates one literal at a time costs more than one pass of a pattern that
-    reads the literals as a trie, « (?=(s(?:ession|ecrétaire)|…)) »: the lookahead tries every
-    position, and at each one the trie gives the longest literal starting there; the literals
-    that are its prefixes occur there too.
+    Checking forty gates one literal at a time costs more than one pass of an Aho-Corasick
+    automaton (pyahocorasick) that holds every literal and reports each occurrence, nested and
+    overlapping ones included, in time linear in the text.
     """
 
     def __init__(self, gates: Iterable[Gate]) -> None:
         gates = tuple(gates)
         literals = sorted({lit for gate in gates for lit in gate.literals or ()})
-        self._pattern = re.compile(f"(?=({_trie(literals)}))") if literals else None
-        prefixes_of = {
-            literal: frozenset(p for p in literals if literal.startswith(p)) for literal in literals
-        }
+        self._automaton = _automaton(literals) if literals else None
         self._always = frozenset(i for i, gate in enumerate(gates) if gate.literals is None)
         self._opened = {
-            literal: frozenset(
-                i for i, gate in enumerate(gates) if not prefixes.isdisjoint(gate.literals or ())
-            )
-            for literal, prefixes in prefixes_of.items()
+            literal: frozenset(i for i, g in enumerate(gates) if literal in (g.literals or ()))
+            for literal in literals
         }
 
     def found(self, folded: str) -> frozenset[str]:
-        """The longest literal found at each position of ``folded`` where one starts: all that
-        :meth:`opened_by` needs, and a small set that many paragraphs share."""
-        if self._pattern is None:
+        """The literals that occur in ``folded``: all that :meth:`opened_by` needs, and a small
+        set that many paragraphs share."""
+        if self._automaton is None:
             return frozenset()
-        return frozenset(self._pattern.findall(folded))
+        return frozenset([literal for _, literal in self._automaton.iter(folded)])
 
     def open_gates(self, folded: str) -> list[int]:
         """The positions (in the order they were given) of the gates that let ``folded`` in:
@@ -173,23 +169,13 @@ class LiteralFinder:
         return sorted(self._always.union(*(self._opened[literal] for literal in found)))
 
 
-def _trie(literals: list[str]) -> str:
-    """A pattern matching the longest of ``literals`` that starts where it is tried."""
-    root: dict[str, Any] = {}
+def _automaton(literals: list[str]) -> ahocorasick.Automaton:
+    """An automaton that reports each of ``literals`` (as its value) wherever it occurs."""
+    automaton = ahocorasick.Automaton()
     for literal in literals:
-        node = root
-        for character in literal:
-            node = node.setdefault(character, {})
-        node[""] = {}  # a literal ends here
-    return _trie_pattern(root)
-
-
-def _trie_pattern(node: dict[str, Any]) -> str:
-    branches = [re.escape(c) + _trie_pattern(child) for c, child in sorted(node.items()) if c]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if "" in node else body
+        automaton.add_word(literal, literal)
+    automaton.make_automaton()
+    return automaton
 
 
 _MAX_FIRST_CHARACTERS = 40
