@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from tracker.literals import fold, guarded
+from tracker.literals import Gate, fold, guarded
 from tracker.model import Document, Kind, Mandate, Paragraph, Recurrence, evolve
 from tracker.numbers import parse_cardinal, parse_ordinal
 from tracker.rulebook import (
@@ -124,7 +124,7 @@ def _paragraph_mandates(
     dated: list[tuple[Mandate, Clause]] = []
     undated: list[tuple[Mandate, Clause]] = []
     may_keep_undated = any(rule.kind in _UNDATED_KINDS for _, rule, _ in gated.kinds)
-    if not gated.timing and not may_keep_undated:
+    if not gated.anchoring and not may_keep_undated:
         return dated, undated  # nothing can be dated, and no consultation or meeting to keep
     clauses = split_clauses(text, gated)
     if not any(clause.rule.creates for clause in clauses):
@@ -204,11 +204,12 @@ def clause_starts(text: str) -> list[int]:
 def _timing_hits(text: str, rules: ParagraphRules, spans: list[tuple[int, int]]) -> list[Hit]:
     """Timing matches within ``spans`` (the creating clauses), overlaps resolved (earliest,
     then longest), ignores removed."""
-    hits: list[Hit] = []
-    for start, end in spans:
-        for rule, gate in rules.timing:
-            hits.extend(Hit.of(rule, m) for m in gate.pattern.finditer(text, start, end))
-    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    found = _matches(text, rules.anchoring, spans)
+    if not found:  # what an ignore rule matches only ever removes hits
+        return []
+    found.extend(_matches(text, rules.ignoring, spans))
+    found.sort(key=lambda item: (item[1].start, -(item[1].end - item[1].start), item[0]))
+    hits = [hit for _, hit in found]
     kept: list[Hit] = []
     for hit in hits:
         if hit.rule.yields != "recurrence" and any(
@@ -223,6 +224,18 @@ def _timing_hits(text: str, rules: ParagraphRules, spans: list[tuple[int, int]])
     ignored = [h for h in kept if h.rule.yields == "ignore"]
     return [
         h for h in kept if h.rule.yields != "ignore" and not any(_overlap(h, i) for i in ignored)
+    ]
+
+
+def _matches(
+    text: str, rules: tuple[tuple[int, TimingRule, Gate], ...], spans: list[tuple[int, int]]
+) -> list[tuple[int, Hit]]:
+    """Every match of ``rules`` within ``spans``, each with its rule's position."""
+    return [
+        (order, Hit.of(rule, match))
+        for start, end in spans
+        for order, rule, gate in rules
+        for match in gate.pattern.finditer(text, start, end)
     ]
 
 

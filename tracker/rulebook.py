@@ -319,6 +319,17 @@ class ParagraphRules:
     timing: tuple[tuple[TimingRule, Gate], ...]
     kinds: tuple[tuple[int, KindRule, Gate], ...]
 
+    @functools.cached_property
+    def anchoring(self) -> tuple[tuple[int, TimingRule, Gate], ...]:
+        """The timing rules that give a time (all but ``ignore``), each with its position among
+        :attr:`timing`."""
+        return tuple((i, r, g) for i, (r, g) in enumerate(self.timing) if r.yields != "ignore")
+
+    @functools.cached_property
+    def ignoring(self) -> tuple[tuple[int, TimingRule, Gate], ...]:
+        """The ``ignore`` timing rules, each with its position among :attr:`timing`."""
+        return tuple((i, r, g) for i, (r, g) in enumerate(self.timing) if r.yields == "ignore")
+
 
 class Body(_Strict):
     """An intergovernmental body: names, how it introduces itself, and its calendar."""
