@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import SAMPLES
 from tracker.analyse import Toolkit, read_document
 from tracker.load import load_source
-from tracker.metadata import detect_language
+from tracker.metadata import OPENING, detect_language
 from tracker.model import Document
 
 
@@ -156,3 +156,21 @@ def test_the_language_is_the_one_whose_marker_words_stand_alone_most(
 ) -> None:
     lexicons = [rules.lexicon for rules in toolkit.languages.values()]
     assert detect_language(text, lexicons) == lang
+
+
+def test_a_settled_opening_decides_the_language_without_reading_the_rest(
+    toolkit: Toolkit,
+) -> None:
+    lexicons = [rules.lexicon for rules in toolkit.languages.values()]
+    opening = "Prie le Secrétaire général de la présenter à sa session, et de la " * 60
+    rest = "the report of the session and of the Assembly to the Council " * 400
+    assert len(opening) > OPENING and detect_language(opening + rest, lexicons) == "fr"
+
+
+def test_an_unsettled_opening_leaves_the_language_to_the_whole_text(toolkit: Toolkit) -> None:
+    lexicons = [rules.lexicon for rules in toolkit.languages.values()]
+    opening = "x " * OPENING  # no marker word at all in the opening
+    rest = "the report of the session and of the Assembly to the Council " * 40
+    assert detect_language(opening + rest, lexicons) == "en"
+    mixed = "de la session of the report " * 100  # four to three: not settled
+    assert detect_language(mixed + rest, lexicons) == "en"

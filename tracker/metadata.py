@@ -33,12 +33,38 @@ _ADOPTED = re.compile(
 _RES_PREFIX = {"GA": "A/RES/{n}/{m}", "HRC": "A/HRC/RES/{n}/{m}", "ECOSOC": "E/RES/{n}/{m}"}
 
 
+OPENING = 2_000
+"""Characters at the start of a text that usually settle its language."""
+
+SETTLED = (20, 3)
+"""The opening settles the language when its marker words count at least 20 there and at
+least three times those of any other language."""
+
+
 def detect_language(text: str, lexicons: list[Lexicon]) -> str:
-    """The language whose marker words are most frequent in ``text`` (as whole words)."""
+    """The language whose marker words are most frequent (as whole words) in the opening of
+    ``text`` when the opening settles it (:data:`SETTLED`), else in the whole text."""
+    cut = text.rfind(" ", 0, OPENING) if len(text) > OPENING else -1
+    scores = _marker_counts(text[:cut], lexicons) if cut > 0 else {}
+    if not _settled(scores):
+        scores = _marker_counts(text, lexicons)
+    return max(scores, key=lambda lang: scores[lang])
+
+
+def _marker_counts(text: str, lexicons: list[Lexicon]) -> dict[str, int]:
+    """How often each language's marker words stand alone in ``text``."""
     words = {word for lex in lexicons for word in lex.detect}
     counts = {word: len(_whole_word(word).findall(text)) for word in words}
-    scores = {lex.lang: sum(counts[w] for w in lex.detect) for lex in lexicons}
-    return max(scores, key=lambda lang: scores[lang])
+    return {lex.lang: sum(counts[w] for w in lex.detect) for lex in lexicons}
+
+
+def _settled(scores: dict[str, int]) -> bool:
+    """Whether one language leads ``scores`` by the margin of :data:`SETTLED`."""
+    if not scores:
+        return False
+    first, *others = sorted(scores.values(), reverse=True)
+    least, factor = SETTLED
+    return first >= least and all(first >= factor * other for other in others)
 
 
 @functools.lru_cache(maxsize=256)
