@@ -26,6 +26,7 @@ from tracker.analyse import Analysis, Toolkit, analyse
 from tracker.cli import app
 from tracker.model import Kind, Mandate, Recurrence, SourceText, evolve
 from tracker.schedule import Horizon
+from tracker.segment import _join
 
 SEEDS = sorted(SAMPLES.glob("*.txt"))
 WORDS = (
@@ -221,3 +222,17 @@ def test_evolve_copies_as_dataclasses_replace_does(session: int | None, every: i
     assert mandate.session == 71 and recurrence.every == 2  # the originals are left as they were
     with pytest.raises(TypeError, match="no field sesion"):
         evolve(mandate, sesion=session)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.lists(
+        st.text(alphabet=st.sampled_from("ab .,\t\u00a0\u2003\u3000\x0b\x1c\x85\u2028é"))
+        | st.text(max_size=12),
+        max_size=6,
+    )
+)
+def test_joining_wrapped_lines_leaves_single_spaces_whatever_the_whitespace(
+    lines: list[str],
+) -> None:
+    assert _join(lines) == " ".join(" ".join(lines).split())

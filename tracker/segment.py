@@ -148,5 +148,9 @@ def _preamble_paragraphs(lines: list[str]) -> tuple[Paragraph, ...]:
 
 
 def _join(lines: list[str]) -> str:
-    """Join wrapped lines into one line of text."""
-    return " ".join(" ".join(lines).split())
+    """Join wrapped lines into one line of text, every run of whitespace made one space."""
+    joined = " ".join([line for line in lines if line])
+    # the usual case, checked in C: no whitespace but single spaces between words
+    if joined.isprintable() and "  " not in joined and joined[:1] != " " and joined[-1:] != " ":
+        return joined
+    return " ".join(joined.split())
