@@ -194,7 +194,7 @@ def test_leading_characters(pattern: str, expected: list[set[str]] | None) -> No
     assert ([set(s) for s in found] if found is not None else None) == expected
 
 
-_GUARD = re.compile(r"\(\?=(?:\[(?:\\.|[^\]\\])*\]){1,2}\)\(\?:(.*)\)", re.S)
+_GUARD = re.compile(r"\(\?=(?:\[(?:\\.|[^\]\\])*\]){1,3}\)\(\?:(.*)\)", re.S)
 
 
 def _guarded_patterns(toolkit: Toolkit) -> list[tuple[re.Pattern[str], re.Pattern[str]]]:

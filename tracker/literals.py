@@ -186,18 +186,35 @@ def guarded(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """``pattern`` with a lookahead on the characters its matches start with, or ``pattern``
     itself when they cannot be told (a class, a category, a match that may be empty).
 
-    When every match has a second character from a set that can be told, the lookahead tests
-    it too, « (?=[ib…][ny…]) »: most positions whose character may start a match are followed
-    by one that may not."""
-    leading = leading_characters(pattern, 2)
-    if not leading or len(leading[0]) > _MAX_FIRST_CHARACTERS:
+    Where every match's next characters come from sets that can be told, the lookahead tests
+    them too, « (?=[ib…][ny…][ , …]) », up to :data:`GUARD_WIDTH` characters: most positions
+    whose character may start a match are followed by one that may not."""
+    classes = _guard_classes(pattern)
+    if not classes:
         return pattern
-    classes = leading if len(leading[-1]) <= _MAX_FIRST_CHARACTERS else leading[:1]
     lookahead = "".join("[" + "".join(re.escape(c) for c in sorted(s)) + "]" for s in classes)
     try:
         return re.compile(f"(?={lookahead})(?:{pattern.pattern})", pattern.flags)
     except re.error:  # inline global flags must stay at the start: no guard
         return pattern
+
+
+GUARD_WIDTH = 3
+"""How many leading characters a guard tests at most."""
+
+
+def _guard_classes(pattern: re.Pattern[str]) -> tuple[frozenset[str], ...]:
+    """The character sets of :func:`guarded`'s lookahead: the widest reading of the leading
+    characters that can be told (a wider one may list too many prefixes), cut before the first
+    set too large to test."""
+    for width in range(GUARD_WIDTH, 0, -1):
+        leading = leading_characters(pattern, width)
+        if leading:
+            break
+    else:
+        return ()
+    small = [len(s) <= _MAX_FIRST_CHARACTERS for s in leading]
+    return leading[: small.index(False)] if False in small else leading
 
 
 def leading_characters(pattern: re.Pattern[str], width: int) -> tuple[frozenset[str], ...] | None:
