@@ -182,6 +182,7 @@ class Calendar:
         self.spec = spec
         self.rows = rows
         self.holidays = holidays
+        self._windows: dict[int, SessionWindow] = {}
 
     def year_of(self, session: int) -> int | None:
         """The calendar year in which ``session`` opens."""
@@ -230,7 +231,14 @@ class Calendar:
         return sorted({*early, *numbered})
 
     def window(self, session: int) -> SessionWindow:
-        """When ``session`` meets: official, projected by rule, or only its months or year."""
+        """When ``session`` meets: official, projected by rule, or only its months or year
+        (worked out once per session: a calendar does not change once loaded)."""
+        window = self._windows.get(session)
+        if window is None:
+            window = self._windows[session] = self._new_window(session)
+        return window
+
+    def _new_window(self, session: int) -> SessionWindow:
         window = self._window(session)
         part = self.spec.part_of(session)
         return replace(window, part=part, session=window.year or session) if part else window
