@@ -444,8 +444,11 @@ def _conjoined_bodies(text: str, context: Context) -> list[str | None]:
     """Two or more bodies named side by side as receivers (« au Conseil et à l'Assemblée »)."""
     rules = context.rules
     mentions: list[tuple[int, int, str | None]] = []
-    for mention in rules.bodies:
-        for match in rules.compile(mention.pattern).finditer(text):
+    folded = fold(text)
+    for mention, gate in rules.mention_gates:
+        if not gate.may_match(folded):
+            continue
+        for match in gate.pattern.finditer(text):
             body = _mention_body(mention.body, mention.self_if_council, context)
             mentions.append((match.start(), match.end(), body))
     mentions.sort()
@@ -730,8 +733,11 @@ def _target_body(clause: Clause, anchor: Hit, text: str, context: Context) -> st
     rules = context.rules
     before = text[clause.verb_end : anchor.start]
     candidates: list[tuple[int, str | None]] = []
-    for mention in rules.bodies:
-        for match in rules.compile(mention.pattern).finditer(before):
+    folded = fold(before)
+    for mention, gate in rules.mention_gates:
+        if not gate.may_match(folded):
+            continue
+        for match in gate.pattern.finditer(before):
             candidates.append(
                 (match.end(), _mention_body(mention.body, mention.self_if_council, context))
             )
@@ -752,11 +758,9 @@ def _target_body(clause: Clause, anchor: Hit, text: str, context: Context) -> st
 
 def _trailing_body(after: str, context: Context) -> str | None:
     """« … session de l'Assemblée générale »: a body named right after the anchor."""
-    for mention in context.rules.bodies:
-        pattern = context.rules.compile(
-            rf"^\s*(?:(?:de|du|des|of)\s+(?:the\s+)?)?(?:{mention.pattern})"
-        )
-        if pattern.search(after):
+    folded = fold(after)
+    for mention, gate in context.rules.trailing_mention_gates:
+        if gate.may_match(folded) and gate.pattern.search(after):
             return _mention_body(mention.body, mention.self_if_council, context)
     return None
 

@@ -249,6 +249,26 @@ class LanguageRules(_Strict):
         return tuple((rule, Gate.of(self.compile(rule.pattern))) for rule in self.actors)
 
     @functools.cached_property
+    def mention_gates(self) -> tuple[tuple[BodyMention, Gate], ...]:
+        """Each body mention with its compiled pattern and the words it needs, in rule order."""
+        return tuple((rule, Gate.of(self.compile(rule.pattern))) for rule in self.bodies)
+
+    @functools.cached_property
+    def trailing_mention_gates(self) -> tuple[tuple[BodyMention, Gate], ...]:
+        """Each body mention as named right after a time (« … session de l'Assemblée »), with
+        the words it needs, in rule order."""
+        return tuple(
+            (
+                rule,
+                Gate(
+                    self.compile(rf"^\s*(?:(?:de|du|des|of)\s+(?:the\s+)?)?(?:{rule.pattern})"),
+                    gate.literals,
+                ),
+            )
+            for rule, gate in self.mention_gates
+        )
+
+    @functools.cached_property
     def verb_gates(self) -> tuple[tuple[VerbRule, Gate], ...]:
         """Each verb rule's pattern (the verb as group ``verb``, then a word end), with its
         gate, in rule order."""
