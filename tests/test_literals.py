@@ -52,6 +52,8 @@ def _gates(rules: LanguageRules) -> list[Gate]:
         *(g for _, g in rules.kind_gates),
         *(g for _, g in rules.actor_gates),
         *(g for _, g in rules.verb_gates),
+        *(g for _, g in rules.mention_gates),
+        *(g for _, g in rules.trailing_mention_gates),
     ]
 
 
