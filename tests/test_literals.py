@@ -18,6 +18,7 @@ from tracker.literals import (
     guarded,
     leading_characters,
     required_literals,
+    starts_at_word_boundary,
 )
 from tracker.rulebook import LanguageRules, load_language
 
@@ -179,6 +180,37 @@ def test_first_characters(pattern: str, expected: set[str] | None) -> None:
 @pytest.mark.parametrize(
     ("pattern", "expected"),
     [
+        (r"\bsession|\bmeeting", True),
+        (r"(?<!\bat )\bmeetings?", True),
+        (r"(?P<verb>\bPrie)", True),
+        (r"^\bx", True),
+        (r"\bsession|meeting", False),
+        (r"(?:\bx)?y", False),
+        (r"\s*\bx", False),
+        (r"x\b", False),
+    ],
+    ids=[
+        "every-branch",
+        "after-a-lookbehind",
+        "inside-a-group",
+        "after-an-anchor",
+        "one-branch-without",
+        "optional-group",
+        "after-a-repeat",
+        "only-after-a-character",
+    ],
+)
+def test_a_match_starts_at_a_word_boundary_only_where_every_way_tests_it_first(
+    pattern: str, expected: bool
+) -> None:
+    compiled = re.compile(pattern, re.I)
+    assert starts_at_word_boundary(compiled) is expected
+    assert guarded(compiled).pattern.startswith("(?=\\b") is expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
         (r"\bsession", [{"s"}, {"e"}]),
         (r"(?:19|20)\d\d", [{"1", "2"}, {"9", "0"}]),
         (r"\b(?:in|by) (?:early )?\d", [{"i", "b"}, {"n", "y"}]),
@@ -196,7 +228,7 @@ def test_leading_characters(pattern: str, expected: list[set[str]] | None) -> No
     assert ([set(s) for s in found] if found is not None else None) == expected
 
 
-_GUARD = re.compile(r"\(\?=(?:\[(?:\\.|[^\]\\])*\]){1,3}\)\(\?:(.*)\)", re.S)
+_GUARD = re.compile(r"\(\?=(?:\\b)?(?:\[(?:\\.|[^\]\\])*\]){0,3}\)\(\?:(.*)\)", re.S)
 
 
 def _guarded_patterns(toolkit: Toolkit) -> list[tuple[re.Pattern[str], re.Pattern[str]]]:

@@ -188,11 +188,16 @@ def guarded(pattern: re.Pattern[str]) -> re.Pattern[str]:
 
     Where every match's next characters come from sets that can be told, the lookahead tests
     them too, « (?=[ib…][ny…][ , …]) », up to :data:`GUARD_WIDTH` characters: most positions
-    whose character may start a match are followed by one that may not."""
+    whose character may start a match are followed by one that may not. Where every match
+    starts at a word boundary (:func:`starts_at_word_boundary`), the lookahead tests that
+    first, « (?=\\b[ib…]…) », which turns away the middle of every word."""
     classes = _guard_classes(pattern)
-    if not classes:
+    boundary = r"\b" if starts_at_word_boundary(pattern) else ""
+    if not classes and not boundary:
         return pattern
-    lookahead = "".join("[" + "".join(re.escape(c) for c in sorted(s)) + "]" for s in classes)
+    lookahead = boundary + "".join(
+        "[" + "".join(re.escape(c) for c in sorted(s)) + "]" for s in classes
+    )
     try:
         return re.compile(f"(?={lookahead})(?:{pattern.pattern})", pattern.flags)
     except re.error:  # inline global flags must stay at the start: no guard
@@ -215,6 +220,34 @@ def _guard_classes(pattern: re.Pattern[str]) -> tuple[frozenset[str], ...]:
         return ()
     small = [len(s) <= _MAX_FIRST_CHARACTERS for s in leading]
     return leading[: small.index(False)] if False in small else leading
+
+
+def starts_at_word_boundary(pattern: re.Pattern[str]) -> bool:
+    """Whether every match of ``pattern`` starts where ``\\b`` holds: each way through it
+    tests ``\\b`` before it reads a character (False when that cannot be told)."""
+    if sre_parse is None or pattern.flags & re.VERBOSE:
+        return False
+    try:
+        return _tests_boundary_first(list(sre_parse.parse(pattern.pattern, pattern.flags)))
+    except Exception:  # noqa: BLE001 - an unreadable tree only means no boundary test
+        return False
+
+
+def _tests_boundary_first(items: list[tuple[Any, Any]]) -> bool:
+    for op, value in items:
+        if op is sre_constants.AT:
+            if value is sre_constants.AT_BOUNDARY:
+                return True
+            continue  # another zero-width anchor
+        if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            continue  # a lookaround reads nothing
+        group = _group_items(op, value)
+        if group is not None:
+            return _tests_boundary_first(group)
+        if op is sre_constants.BRANCH:
+            return all(_tests_boundary_first(list(branch)) for branch in value[1])
+        return False
+    return False
 
 
 def leading_characters(pattern: re.Pattern[str], width: int) -> tuple[frozenset[str], ...] | None:
