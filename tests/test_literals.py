@@ -203,9 +203,14 @@ def test_first_characters(pattern: str, expected: set[str] | None) -> None:
 def test_a_match_starts_at_a_word_boundary_only_where_every_way_tests_it_first(
     pattern: str, expected: bool
 ) -> None:
-    compiled = re.compile(pattern, re.I)
-    assert starts_at_word_boundary(compiled) is expected
-    assert guarded(compiled).pattern.startswith("(?=\\b") is expected
+    assert starts_at_word_boundary(re.compile(pattern, re.I)) is expected
+
+
+def test_a_guard_tests_the_boundary_first_unless_few_characters_may_start_a_match() -> None:
+    many = re.compile(r"\b(?:in|by|before|during|from|as|no later than|early in) 20\d\d", re.I)
+    assert guarded(many).pattern.startswith("(?=\\b[abdefin][aenorsuy]")
+    few = re.compile(r"\band 20\d\d", re.I)
+    assert guarded(few).pattern.startswith("(?=[a][n][d])")
 
 
 @pytest.mark.parametrize(

@@ -179,6 +179,7 @@ def _automaton(literals: list[str]) -> ahocorasick.Automaton:
 
 
 _MAX_FIRST_CHARACTERS = 40
+_FEW_FIRST_CHARACTERS = 3
 _MAX_PREFIXES = 4096
 
 
@@ -192,7 +193,9 @@ def guarded(pattern: re.Pattern[str]) -> re.Pattern[str]:
     starts at a word boundary (:func:`starts_at_word_boundary`), the lookahead tests that
     first, « (?=\\b[ib…]…) », which turns away the middle of every word."""
     classes = _guard_classes(pattern)
-    boundary = r"\b" if starts_at_word_boundary(pattern) else ""
+    # a boundary test costs more than one character class that turns most positions away
+    few = classes and len(classes[0]) <= _FEW_FIRST_CHARACTERS
+    boundary = r"\b" if starts_at_word_boundary(pattern) and not few else ""
     if not classes and not boundary:
         return pattern
     lookahead = boundary + "".join(
