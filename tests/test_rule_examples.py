@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tracker.analyse import Toolkit, example_document, load_toolkit
+from tracker.errors import DataError
 from tracker.extract import extract
 from tracker.model import Mandate
 from tracker.rulebook import LANGUAGES, RULES_DIR, Example, load_cleaning
@@ -73,3 +75,19 @@ def test_languages_do_not_drift_apart(toolkit: Toolkit) -> None:
     assert french.lexicon.months.values() and sorted(french.lexicon.months.values()) == sorted(
         english.lexicon.months.values()
     )
+
+
+def test_a_furniture_rule_that_matches_an_empty_line_is_refused(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    text = (RULES_DIR / "cleaning.yaml").read_text(encoding="utf-8")
+    (rules / "cleaning.yaml").write_text(
+        text.replace(
+            "furniture_lines:\n",
+            "furniture_lines:\n  - {id: blank, pattern: '^\\s*$', examples: []}\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError, match="blank: matches an empty line"):
+        load_cleaning(rules)

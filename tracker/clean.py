@@ -12,6 +12,7 @@ Paragraph joining is left to :mod:`tracker.segment`, which knows where paragraph
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -248,7 +249,7 @@ def _drop_furniture(lines: list[str], rules: CleaningRules) -> list[str]:
     line that merely recurs (« présenter, à sa trente- ») next to a page break is kept. A line
     that continues a sentence (see :func:`_continues`) is never a running header.
     """
-    furniture = [rules.is_furniture(line) or bool(_SYMBOL_LINE.match(line)) for line in lines]
+    furniture = [m is not None for m in map(_dropped_line(rules.furniture).match, lines)]
     first = next((i for i, is_furniture in enumerate(furniture) if is_furniture), len(lines))
     places: dict[str, list[int]] = {}
     for i, line in enumerate(lines):
@@ -266,6 +267,12 @@ def _drop_furniture(lines: list[str], rules: CleaningRules) -> list[str]:
             ):
                 furniture[i] = changed = True
     return [line for line, drop in zip(lines, furniture, strict=True) if not drop]
+
+
+@functools.lru_cache(maxsize=8)
+def _dropped_line(furniture: re.Pattern[str]) -> re.Pattern[str]:
+    """Page furniture or a document symbol alone on its (normalised, so stripped) line."""
+    return re.compile(f"{furniture.pattern}|{_SYMBOL_LINE.pattern}")
 
 
 def _continues(line: str) -> bool:

@@ -49,12 +49,13 @@ class CleaningRules(_Strict):
     furniture_lines: list[FurnitureRule]
 
     @functools.cached_property
-    def _furniture(self) -> re.Pattern[str]:
+    def furniture(self) -> re.Pattern[str]:
+        """Every furniture line pattern in one (none matches an empty line: checked on load)."""
         return re.compile("|".join(f"(?:{r.pattern})" for r in self.furniture_lines))
 
     def is_furniture(self, line: str) -> bool:
         """Whether ``line`` (stripped) is page furniture."""
-        return bool(line) and bool(self._furniture.match(line.strip()))
+        return bool(line) and bool(self.furniture.match(line.strip()))
 
     def keeps_hyphen(self, left: str, right: str, vocabulary: Container[str]) -> bool:
         """Whether ``left-`` at a line end and ``right`` on the next line form a compound."""
@@ -406,6 +407,9 @@ def load_cleaning(rules_dir: Path = RULES_DIR) -> CleaningRules:
     path = rules_dir / "cleaning.yaml"
     rules = _validated(CleaningRules, path, _read_yaml(path))
     _check_patterns(path, {r.id: r.pattern for r in rules.furniture_lines})
+    for rule in rules.furniture_lines:
+        if re.match(rule.pattern, ""):
+            raise DataError(path, f"rule {rule.id}: matches an empty line")
     return rules
 
 
