@@ -21,7 +21,7 @@ _TAIL = re.compile(
     r"|Annexe?s?\b|Annex(?:es)?\b|\[?Adopt(?:ée|ed)\b)",
     re.I,
 )
-_PREAMBLE_BREAK = re.compile(r"[,;:]$")
+_PREAMBLE_BREAKS = (",", ";", ":")
 _BULLET = re.compile(r"^(?:\(?[a-z]{1,4}\)|[-•])\s")
 
 
@@ -137,7 +137,7 @@ def _preamble_paragraphs(lines: list[str]) -> tuple[Paragraph, ...]:
         if not line:
             continue
         opens = not chunks or (
-            (line[:1].isupper() or _BULLET.match(line)) and bool(_PREAMBLE_BREAK.search(previous))
+            (line[:1].isupper() or _BULLET.match(line)) and previous.endswith(_PREAMBLE_BREAKS)
         )
         if opens:
             chunks.append([line])
