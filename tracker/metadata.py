@@ -33,7 +33,7 @@ _ADOPTED = re.compile(
 _RES_PREFIX = {"GA": "A/RES/{n}/{m}", "HRC": "A/HRC/RES/{n}/{m}", "ECOSOC": "E/RES/{n}/{m}"}
 
 
-OPENING = 2_000
+OPENING = 1_000
 """Characters at the start of a text that usually settle its language."""
 
 SETTLED = (20, 3)
