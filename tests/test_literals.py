@@ -27,7 +27,15 @@ from tracker.rulebook import LanguageRules, load_language
     ("pattern", "expected"),
     [
         (r"\bsession\b", {"session"}),
-        (r"(?:every|each) (?:two|three) years", {" years"}),
+        (
+            r"(?:every|each) (?:two|three) years",
+            {"every two years", "every three years", "each two years", "each three years"},
+        ),
+        (r"\b(?:in|by) (?:19|20)\d\d", {"in 19", "in 20", "by 19", "by 20"}),
+        (r"(?<=\bin \d{4} )\band (?:19|20)\d\d", {"and 19", "and 20"}),
+        (r"(?:early |late )?(?:May|June) (?:19|20)", {"may 19", "may 20", "june 19", "june 20"}),
+        (r"sessions? \d+", {"session"}),
+        (r"(?:ab){2,} x", {"abab"}),
         (r"(?:Décennie|Année internationale)", {"décennie", "année internationale"}),
         (r"rapport(?: annuel)?", {"rapport"}),
         (r"\d{4}", None),

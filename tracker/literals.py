@@ -20,6 +20,7 @@ differs, every pattern simply gets no gate.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -54,8 +55,9 @@ def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
     return frozenset(fold(literal) for literal in found)
 
 
-def _sequence(items: list[tuple[Any, Any]]) -> set[str] | None:
-    """The most selective requirement among the items of a sequence (all must match)."""
+def _sequence(items: list[tuple[Any, Any]], depth: int = 0) -> set[str] | None:
+    """The most selective requirement among the items of a sequence (all must match); the
+    whole pattern and its top branches also try their items spelled out together."""
     options: list[set[str]] = []
     run = ""
     for op, value in items:
@@ -67,12 +69,131 @@ def _sequence(items: list[tuple[Any, Any]]) -> set[str] | None:
         if run:
             options.append({run})
             run = ""
-        inner = _item(op, value)
+        inner = _item(op, value, depth + 1)
         if inner:
             options.append(inner)
     if run:
         options.append({run})
+    if depth <= _SPELLED_DEPTH:
+        options.extend(_spelled_runs(items))
     return max(options, key=_selectivity) if options else None
+
+
+_SPELLED_DEPTH = 1
+"""How deep in a pattern's groups runs are spelled out (the pattern and its top branches: the
+cost of loading the rules grows with it, the selectivity of their gates hardly)."""
+
+_MAX_SPELLINGS = 4096
+"""How many spellings of a stretch of pattern are listed at most (« in 2026 », "by March 20…")."""
+
+_MAX_CLASS_SPELLINGS = 10
+"""How many characters a class may hold to be spelled out one by one."""
+
+_Spellings = tuple[set[str], bool]
+"""The strings a piece of pattern may match (or start with, when the flag says incomplete)."""
+
+
+def _spelled_runs(items: list[tuple[Any, Any]]) -> list[set[str]]:
+    """Requirements made of consecutive items spelled out together: « \\b(?:in|by) (?:19|20)\\d\\d »
+    requires one of "in 19", "in 20", "by 19", "by 20", far rarer than "19" or "20" alone.
+
+    Each run of items whose strings can be listed gives the set of their concatenations; an
+    item that can only be partly listed ends the run with its known beginnings."""
+    runs: list[set[str]] = []
+    run = {""}
+    for op, value in items:
+        spelled, complete = _spellings(op, value)
+        joined = _joined_spellings(run, spelled)
+        if joined is None:
+            runs.append(run)
+            joined = spelled if len(spelled) <= _MAX_SPELLINGS else {""}
+        run = joined
+        if not complete:
+            runs.append(run)
+            run = {""}
+    runs.append(run)
+    return [_shortest_only(r) for r in runs if r and all(x.strip() for x in r)]
+
+
+def _joined_spellings(heads: set[str], tails: set[str]) -> set[str] | None:
+    """Every head followed by every tail; None when there would be too many."""
+    if len(heads) * len(tails) > _MAX_SPELLINGS:
+        return None
+    return {head + tail for head in heads for tail in tails}
+
+
+def _shortest_only(spellings: set[str]) -> set[str]:
+    """The set without the strings that contain another of it (they add nothing to a gate);
+    left as it is when large."""
+    if len(spellings) > 32:
+        return spellings
+    ordered = sorted(spellings, key=len)
+    kept: list[str] = []
+    for candidate in ordered:
+        if not any(shorter in candidate for shorter in kept):
+            kept.append(candidate)
+    return set(kept)
+
+
+def _spellings(op: Any, value: Any) -> _Spellings:
+    """The strings one item matches, and whether that is all of them (else only how its
+    matches begin)."""
+    if op is sre_constants.LITERAL:
+        return {chr(value)}, True
+    if op in (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+        return {""}, True  # zero width
+    group = _group_items(op, value)
+    if group is not None:
+        return _sequence_spellings(group)
+    if op is sre_constants.BRANCH:
+        found: set[str] = set()
+        complete = True
+        for branch in value[1]:
+            spelled, whole = _sequence_spellings(list(branch))
+            found |= spelled
+            complete = complete and whole
+        return (found, complete) if len(found) <= _MAX_SPELLINGS else ({""}, False)
+    if op is sre_constants.IN:
+        characters = _class_characters(value)
+        if characters is not None and len(characters) <= _MAX_CLASS_SPELLINGS:
+            return characters, True
+        return {""}, False
+    if _is_repeat(op):
+        return _repeat_spellings(value)
+    return {""}, False  # any character, a category, a back-reference…
+
+
+def _sequence_spellings(items: list[tuple[Any, Any]]) -> _Spellings:
+    found = {""}
+    for op, value in items:
+        spelled, complete = _spellings(op, value)
+        joined = _joined_spellings(found, spelled)
+        if joined is None:
+            return found, False
+        found = joined
+        if not complete:
+            return found, False
+    return found, True
+
+
+def _repeat_spellings(value: Any) -> _Spellings:
+    """A repeat spelled out up to three times; beyond, only its first ``low`` times."""
+    low, high, body = value
+    spelled, complete = _sequence_spellings(list(body))
+    if not complete:
+        return (spelled, False) if low >= 1 else ({""}, False)
+    found: set[str] = set()
+    repeated = {""}
+    for times in range(min(high, 3) + 1):
+        if times >= low:
+            found |= repeated
+        joined = _joined_spellings(repeated, spelled)
+        if joined is None:  # each match is one listed or starts with the longest listed
+            return (found if times >= low else {""}), False
+        repeated = joined
+    if high > 3:
+        return (repeated if low > 3 else found), False
+    return found, True
 
 
 def _group_items(op: Any, value: Any) -> list[tuple[Any, Any]] | None:
@@ -92,15 +213,15 @@ def _is_repeat(op: Any) -> bool:
     )
 
 
-def _item(op: Any, value: Any) -> set[str] | None:
+def _item(op: Any, value: Any, depth: int = 0) -> set[str] | None:
     group = _group_items(op, value)
     if group is not None:
-        return _sequence(group)
+        return _sequence(group, depth)
     if _is_repeat(op):
         low, _, body = value
-        return _sequence(list(body)) if low >= 1 else None
+        return _sequence(list(body), depth) if low >= 1 else None
     if op is sre_constants.BRANCH:
-        branches = [_sequence(list(branch)) for branch in value[1]]
+        branches = [_sequence(list(branch), depth) for branch in value[1]]
         if any(not b for b in branches):
             return None
         return set().union(*(b for b in branches if b))
@@ -128,10 +249,20 @@ class Gate:
         """False only if the pattern cannot match the text ``folded`` was folded from."""
         if self.literals is None:
             return True
+        if len(self.literals) > _FEW_LITERALS:
+            return next(self._automaton.iter(folded), None) is not None
         for literal in self.literals:  # a loop, not any(): this runs a million times a minute
             if literal in folded:
                 return True
         return False
+
+    @functools.cached_property
+    def _automaton(self) -> ahocorasick.Automaton:
+        return _automaton(sorted(self.literals or ()))
+
+
+_FEW_LITERALS = 16
+"""Up to this many literals a gate tests one by one; beyond, with one automaton scan."""
 
 
 class LiteralFinder:
@@ -147,10 +278,11 @@ class LiteralFinder:
         literals = sorted({lit for gate in gates for lit in gate.literals or ()})
         self._automaton = _automaton(literals) if literals else None
         self._always = frozenset(i for i, gate in enumerate(gates) if gate.literals is None)
-        self._opened = {
-            literal: frozenset(i for i, g in enumerate(gates) if literal in (g.literals or ()))
-            for literal in literals
-        }
+        opened: dict[str, set[int]] = {literal: set() for literal in literals}
+        for i, gate in enumerate(gates):
+            for literal in gate.literals or ():
+                opened[literal].add(i)
+        self._opened = {literal: frozenset(gates) for literal, gates in opened.items()}
 
     def found(self, folded: str) -> frozenset[str]:
         """The literals that occur in ``folded``: all that :meth:`opened_by` needs, and a small
