@@ -97,7 +97,8 @@ _GLUED_ORDINAL = re.compile(
 
 def normalise(text: str) -> str:
     """Normalise characters, markup and glued footnote digits; keep the line structure."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:  # a one-character test is a memchr; longer ones scan much slower
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _any_of(_INVISIBLE_CHARACTERS, text):
         text = _INVISIBLE.sub("", text)
     for character, replacement in _REPLACEMENTS:
@@ -203,7 +204,7 @@ def _strip_markup(text: str) -> str:
 
     Each pass runs only when the characters it looks for occur: most extracted text has none.
     """
-    escaped_stars = "\\*" in text
+    escaped_stars = "\\" in text and "\\*" in text
     if escaped_stars:
         text = text.replace("\\*", _ESCAPED_STAR)
     if "<" in text:
@@ -214,7 +215,7 @@ def _strip_markup(text: str) -> str:
         text = _MD_LINK.sub(r"\1", text)
     if "#" in text:
         text = _MD_HEADING.sub("", text)
-    if "---" in text or "***" in text:
+    if "---" in text or ("*" in text and "***" in text):
         text = _MD_RULE.sub("", text)
     if "*" in text or ("_" in text and _EMPHASIS_UNDERSCORE.search(text)):
         text = _MD_STRONG.sub(lambda m: m.group(1) or m.group(2), text)
