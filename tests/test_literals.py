@@ -150,6 +150,12 @@ def test_one_literal_scan_answers_every_gate_as_the_gate_itself(
     assert [(i, r.id) for i, r, _ in by_rules.kinds] == [
         (i, r.id) for i, (r, g) in enumerate(rules.kind_gates) if g.may_match(folded)
     ]
+    assert [r.id for r, _ in rules.actors_in(folded)] == [
+        r.id for r, g in rules.actor_gates if g.may_match(folded)
+    ]
+    assert [r.id for r, _ in rules.mentions_in(folded)] == [
+        r.id for r, g in rules.mention_gates if g.may_match(folded)
+    ]
 
 
 def test_every_lifecycle_gate_lets_every_lifecycle_example_in(toolkit: Toolkit) -> None:

@@ -445,9 +445,7 @@ def _conjoined_bodies(text: str, context: Context) -> list[str | None]:
     rules = context.rules
     mentions: list[tuple[int, int, str | None]] = []
     folded = fold(text)
-    for mention, gate in rules.mention_gates:
-        if not gate.may_match(folded):
-            continue
+    for mention, gate in rules.mentions_in(folded):
         for match in gate.pattern.finditer(text):
             body = _mention_body(mention.body, mention.self_if_council, context)
             mentions.append((match.start(), match.end(), body))
@@ -708,9 +706,7 @@ def _canonical_actors(text: str, context: Context) -> str:
     """Canonical names of the actors named in ``text``, joined by commas."""
     found: list[tuple[int, int, str]] = []
     folded = fold(text)
-    for rule, gate in context.rules.actor_gates:
-        if not gate.may_match(folded):
-            continue
+    for rule, gate in context.rules.actors_in(folded):
         for match in gate.pattern.finditer(text):
             name = rule.actor.format(**{k: v.strip() for k, v in match.groupdict().items() if v})
             found.append((match.start(), -(match.end() - match.start()), name))
@@ -734,9 +730,7 @@ def _target_body(clause: Clause, anchor: Hit, text: str, context: Context) -> st
     before = text[clause.verb_end : anchor.start]
     candidates: list[tuple[int, str | None]] = []
     folded = fold(before)
-    for mention, gate in rules.mention_gates:
-        if not gate.may_match(folded):
-            continue
+    for mention, gate in rules.mentions_in(folded):
         for match in gate.pattern.finditer(before):
             candidates.append(
                 (match.end(), _mention_body(mention.body, mention.self_if_council, context))

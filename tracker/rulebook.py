@@ -254,6 +254,26 @@ class LanguageRules(_Strict):
         """Each body mention with its compiled pattern and the words it needs, in rule order."""
         return tuple((rule, Gate.of(self.compile(rule.pattern))) for rule in self.bodies)
 
+    def actors_in(self, folded: str) -> list[tuple[ActorRule, Gate]]:
+        """The actor rules whose gates let in a text (``folded``), in rule order, told by one
+        scan of it."""
+        gates = self.actor_gates
+        return [gates[i] for i in self._actor_literals.open_gates(folded)]
+
+    def mentions_in(self, folded: str) -> list[tuple[BodyMention, Gate]]:
+        """The body mentions whose gates let in a text (``folded``), in rule order, told by one
+        scan of it."""
+        gates = self.mention_gates
+        return [gates[i] for i in self._mention_literals.open_gates(folded)]
+
+    @functools.cached_property
+    def _actor_literals(self) -> LiteralFinder:
+        return LiteralFinder(gate for _, gate in self.actor_gates)
+
+    @functools.cached_property
+    def _mention_literals(self) -> LiteralFinder:
+        return LiteralFinder(gate for _, gate in self.mention_gates)
+
     @functools.cached_property
     def trailing_mention_gates(self) -> tuple[tuple[BodyMention, Gate], ...]:
         """Each body mention as named right after a time (« … session de l'Assemblée »), with
