@@ -612,10 +612,6 @@ def _day(text: str, context: Context) -> int:
     return words.get(text.lower()) or int(re.sub(r"\D", "", text) or 0)
 
 
-_KINDS = {kind.value: kind for kind in Kind}
-"""Each kind by its name (a look-up: calling the enum costs more)."""
-
-
 @dataclass(frozen=True)
 class KindIndex:
     """Every kind word of a paragraph, found once, in order: (start, rule order, rule)."""
@@ -625,7 +621,7 @@ class KindIndex:
     def first(self, start: int, end: int) -> tuple[Kind, KindRule] | None:
         """The kind whose words come first between ``start`` and ``end``."""
         found = next((m for m in self.matches if start <= m[0] < end), None)
-        return (_KINDS[found[2].kind], found[2]) if found else None
+        return (Kind(found[2].kind), found[2]) if found else None
 
 
 def index_kinds(text: str, rules: LanguageRules, gated: ParagraphRules) -> KindIndex:
