@@ -89,6 +89,10 @@ _MAX_SPELLINGS = 4096
 _MAX_CLASS_SPELLINGS = 10
 """How many characters a class may hold to be spelled out one by one."""
 
+_MAX_SHORTENED = 32
+"""Up to this many spellings a set is rid of those that contain another (the test is
+quadratic)."""
+
 _Spellings = tuple[set[str], bool]
 """The strings a piece of pattern may match (or start with, when the flag says incomplete)."""
 
@@ -125,7 +129,7 @@ def _joined_spellings(heads: set[str], tails: set[str]) -> set[str] | None:
 def _shortest_only(spellings: set[str]) -> set[str]:
     """The set without the strings that contain another of it (they add nothing to a gate);
     left as it is when large."""
-    if len(spellings) > 32:
+    if len(spellings) > _MAX_SHORTENED:
         return spellings
     ordered = sorted(spellings, key=len)
     kept: list[str] = []
@@ -282,7 +286,7 @@ class LiteralFinder:
         for i, gate in enumerate(gates):
             for literal in gate.literals or ():
                 opened[literal].add(i)
-        self._opened = {literal: frozenset(gates) for literal, gates in opened.items()}
+        self._opened = {literal: frozenset(indices) for literal, indices in opened.items()}
 
     def found(self, folded: str) -> frozenset[str]:
         """The literals that occur in ``folded``: all that :meth:`opened_by` needs, and a small
@@ -312,6 +316,8 @@ def _automaton(literals: list[str]) -> ahocorasick.Automaton:
 
 _MAX_FIRST_CHARACTERS = 40
 _FEW_FIRST_CHARACTERS = 3
+"""Up to this many first characters, a guard does not test the word boundary: the character
+class alone turns away most positions, more cheaply."""
 _MAX_PREFIXES = 4096
 
 
